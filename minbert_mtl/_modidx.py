@@ -322,4 +322,5 @@ d = { 'settings': { 'branch': 'main',
                                    'minbert_mtl.train.lr_at': ('train.html#lr_at', 'minbert_mtl/train.py'),
                                    'minbert_mtl.train.param_groups': ('train.html#param_groups', 'minbert_mtl/train.py'),
                                    'minbert_mtl.train.run': ('train.html#run', 'minbert_mtl/train.py'),
-                                   'minbert_mtl.train.train_cli': ('train.html#train_cli', 'minbert_mtl/train.py')}}}
+                                   'minbert_mtl.train.train_cli': ('train.html#train_cli', 'minbert_mtl/train.py'),
+                                   'minbert_mtl.train.tune_malloc': ('train.html#tune_malloc', 'minbert_mtl/train.py')}}}
