@@ -309,7 +309,9 @@ def run(config: TrainConfig | None = None, resume: bool = False, **overrides) ->
             task_losses |= {t: l.detach() for t, l in ls.items()}
         norm = grad_norm(trainable)
         if not math.isfinite(norm): return task_losses, f'the gradient norm is {norm} at {where}, tasks {list(task_losses)}'
-        if cfg.grad_clip: torch.nn.utils.clip_grad_norm_(trainable, cfg.grad_clip)
+        if cfg.grad_clip and norm > cfg.grad_clip:             # clip with the norm just computed (as clip_grad_norm_ does)
+            for p in trainable:
+                if p.grad is not None: p.grad.mul_(cfg.grad_clip / (norm + 1e-6))
         opt.step(); step_loss.after_step()
         return task_losses, None
 
