@@ -79,6 +79,7 @@ def bench_training(kit, naive, ref, batches: list[dict], rounds: int = 5) -> dic
     "Training and inference throughput of kit, naive kit and reference, interleaved on the same batches."
     res = {}
     models = {'kit': (kit, kit.predict), 'kit_naive': (naive, naive.predict), 'reference': (ref, ref.forward)}
+    opts = {name: AdamW(m.parameters(), lr=1e-5) for name, (m, _) in models.items()}
     for mode in ('fwd_bwd', 'step', 'inference'):
         times = {k: 0.0 for k in models}
         for b in batches:
@@ -88,9 +89,7 @@ def bench_training(kit, naive, ref, batches: list[dict], rounds: int = 5) -> dic
                 if mode == 'inference':
                     fns[name] = (lambda m=m, fwd=fwd: torch.no_grad()(fwd)(b))
                 else:
-                    opt = getattr(m, '_bench_opt', None) or AdamW(m.parameters(), lr=1e-5)
-                    m._bench_opt = opt
-                    fb, full = step_fns(m, fwd, b, b['labels'], opt)
+                    fb, full = step_fns(m, fwd, b, b['labels'], opts[name])
                     fns[name] = fb if mode == 'fwd_bwd' else full
             for k, v in interleaved(fns, rounds=rounds).items(): times[k] += v
         n_ex, n_tok = sum(len(b['labels']) for b in batches), sum(_batch_tokens(b) for b in batches)

@@ -9,8 +9,8 @@ from torch import nn, Tensor
 from .pcgrad import conflict_stats, pcgrad_update
 
 # %% auto #0
-__all__ = ['METHODS', 'task_gradients', 'set_flat_grad', 'Buffers', 'GradMethod', 'SumMethod', 'UncertaintyWeighting',
-           'PCGradMethod', 'make_method']
+__all__ = ['METHODS', 'task_gradients', 'set_flat_grad', 'GradMethod', 'SumMethod', 'UncertaintyWeighting', 'PCGradMethod',
+           'make_method']
 
 # %% ../nbs/12_methods.ipynb #e34aff4a
 def task_gradients(losses: dict[str, Tensor], shared: list[Tensor], specific: list[Tensor], out: Tensor | None = None) -> Tensor:
@@ -37,23 +37,17 @@ def set_flat_grad(params: list[Tensor], flat: Tensor) -> None:
     for p in params:
         p.grad = flat[off:off + p.numel()].view_as(p); off += p.numel()
 
-class Buffers:
-    "Reusable (T, P) tensors: a step's per-task gradients are written into the same memory every step."
-    def __init__(self): self._b = {}
-    def get(self, name: str, shape, like: Tensor) -> Tensor:
-        b = self._b.get(name)
-        if b is None or b.shape != torch.Size(shape) or b.device != like.device or b.dtype != like.dtype:
-            b = self._b[name] = torch.empty(shape, device=like.device, dtype=like.dtype)
-        return b
-
 # %% ../nbs/12_methods.ipynb #c2ebf556
 class GradMethod:
     "Turns per-task losses into `.grad` on every parameter; `backward` returns the effective task weights."
     def __init__(self, tasks, diagnostics: bool = False, **_):
-        self.tasks, self.diagnostics, self.last_stats, self.buffers = list(tasks), diagnostics, None, Buffers()
+        self.tasks, self.diagnostics, self.last_stats, self._G = list(tasks), diagnostics, None, None
     def _task_gradients(self, losses, shared, specific) -> Tensor:
-        G = self.buffers.get('G', (len(losses), sum(p.numel() for p in shared)), shared[0])
-        return task_gradients(losses, shared, specific, out=G)
+        "Per-task gradients (T, P), written into the same tensor every step (reallocated only if T, P or the device change)."
+        shape, p0 = (len(losses), sum(p.numel() for p in shared)), shared[0]
+        if self._G is None or self._G.shape != shape or self._G.device != p0.device or self._G.dtype != p0.dtype:
+            self._G = torch.empty(shape, device=p0.device, dtype=p0.dtype)
+        return task_gradients(losses, shared, specific, out=self._G)
     @property
     def separable(self) -> bool:
         "True when the step's gradient is the sum of per-task gradients, so tasks may be fed one at a time."
