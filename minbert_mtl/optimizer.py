@@ -27,6 +27,15 @@ class AdamW(torch.optim.Optimizer):
         if not eps >= 0: raise ValueError(f'eps must be >= 0, not {eps!r}')
         if not weight_decay >= 0: raise ValueError(f'weight_decay must be >= 0, not {weight_decay!r}')
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, correct_bias=correct_bias))
+        self._scratch = {}     # (device, dtype) -> flat buffer for sqrt(v) + eps, reused every step
+
+    def _denominator(self, v: torch.Tensor, eps: float) -> torch.Tensor:
+        "sqrt(v) + eps, written into the scratch buffer (valid until the next call)."
+        buf = self._scratch.get((v.device, v.dtype))
+        if buf is None or buf.numel() < v.numel():
+            buf = self._scratch[(v.device, v.dtype)] = torch.empty(v.numel(), device=v.device, dtype=v.dtype)
+        out = buf[:v.numel()].view_as(v)
+        return torch.clamp_min(v, torch.finfo(v.dtype).tiny, out=out).sqrt_().add_(eps)   # no sqrt of exact zeros: slow
 
     @torch.no_grad()
     def step(self, closure=None):
@@ -51,6 +60,6 @@ class AdamW(torch.optim.Optimizer):
                 m.mul_(b1).add_(g, alpha=1 - b1)                     # m_t
                 v.mul_(b2).addcmul_(g, g, value=1 - b2)              # v_t
                 step_size = lr * math.sqrt(1 - b2 ** t) / (1 - b1 ** t) if group['correct_bias'] else lr
-                p.addcdiv_(m, v.sqrt().add_(eps), value=-step_size)  # Adam update
+                p.addcdiv_(m, self._denominator(v, eps), value=-step_size)  # Adam update
                 if wd: p.mul_(1 - lr * wd)                          # decoupled weight decay, after the update
         return loss

@@ -193,14 +193,14 @@ class StepLoss:
         if self.teacher is not None: self.teacher.update(self.model)
 
 # %% ../nbs/16_train.ipynb #6787d770
-def tune_malloc(mmap_threshold: int = 8 << 20, arenas: int = 2) -> bool:
-    "On glibc: allocations of `mmap_threshold` bytes or more go to mmap (returned to the OS when freed); at most `arenas` arenas."
+def tune_malloc(mmap_threshold: int = 8 << 20, trim_threshold: int = 256 << 20, arenas: int = 2) -> bool:
+    "On glibc: allocations of `mmap_threshold` bytes or more go to mmap (returned to the OS when freed); freed heap memory is kept up to `trim_threshold` bytes; at most `arenas` arenas."
     import ctypes, ctypes.util
     try: libc = ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6')
     except OSError: return False
     if not hasattr(libc, 'mallopt'): return False
-    M_MMAP_THRESHOLD, M_ARENA_MAX = -3, -8
-    return bool(libc.mallopt(M_MMAP_THRESHOLD, mmap_threshold)) and bool(libc.mallopt(M_ARENA_MAX, arenas))
+    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_ARENA_MAX = -1, -3, -8
+    return all(bool(libc.mallopt(k, v)) for k, v in ((M_MMAP_THRESHOLD, mmap_threshold), (M_TRIM_THRESHOLD, trim_threshold), (M_ARENA_MAX, arenas)))
 
 # %% ../nbs/16_train.ipynb #d2f6d9a4
 def _resolve_device(name: str) -> torch.device:
