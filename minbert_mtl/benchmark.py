@@ -196,10 +196,9 @@ def benchmark(pretrained: str = 'all-MiniLM-L6-v2', data_dir=None, batch_size: i
     tok = BertTokenizer.from_pretrained(files.folder)
     tasks = ('sst', 'para', 'sts')
     examples = {t: load_examples(course_file(data_dir, t, 'train'), t) for t in tasks}
-    res = {'date': time.strftime('%Y-%m-%d %H:%M'), 'machine': {'cpu': platform.processor() or platform.machine(),
-           'cores': os.cpu_count(), 'torch_threads': torch.get_num_threads(), 'torch': torch.__version__, 'python': platform.python_version(),
-                                                          'malloc_tuned': malloc_tuned},
-           'pretrained': pretrained, 'batch_size': batch_size}
+    machine = {'cpu': platform.processor() or platform.machine(), 'cores': os.cpu_count(), 'torch_threads': torch.get_num_threads(),
+               'torch': torch.__version__, 'python': platform.python_version(), 'malloc_tuned': malloc_tuned}
+    res = {'date': time.strftime('%Y-%m-%d %H:%M'), 'machine': machine, 'pretrained': pretrained, 'batch_size': batch_size}
     with tempfile.TemporaryDirectory() as cache:
         sents = [s for x in examples['sst'].texts[:3000] for s in x]
         res['tokenizer'] = bench_tokenizer(files.folder, sents, examples['sst'], cache)
