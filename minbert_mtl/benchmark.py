@@ -140,7 +140,7 @@ def bench_tokenizer(folder, sentences: list[str], examples=None, cache_dir=None)
 
 def bench_overheads(model, batches: dict, rounds: int = 3) -> dict:
     "Seconds of a parallel step (one batch per task): plain sum, PCGrad, and SMART (K=1) on every task."
-    shared, specific = list(model.encoder_parameters()), list(model.head_parameters())
+    shared, specific = model.shared_parameters(), model.task_parameters()
     opt = AdamW(model.parameters(), lr=1e-5); model.train()
     gen = torch.Generator().manual_seed(0)
     def step(method, smart):

@@ -64,7 +64,7 @@ def _read_text(path: Path) -> str:
         raise DataError(f'{path}, line {line}: invalid UTF-8 (byte {data[e.start]:#04x} at offset {e.start})') from None
 
 def load_examples(path: str | Path, task: str, labeled: bool = True) -> Examples:
-    "Read a course file of `task`; malformed rows are skipped with one warning, bad labels raise `DataError`."
+    "Read a course file of `task`; skip malformed rows (a warning); refuse bad labels or no rows."
     path, spec = Path(path), TASKS[task]
     if not path.is_file(): raise DataError(f'{path}: no such file')
     need = ('id', *spec.columns) + ((spec.label,) if labeled else ())
@@ -90,8 +90,12 @@ def load_examples(path: str | Path, task: str, labeled: bool = True) -> Examples
         elif not all(text): empty += 1                                            # kept: every test id gets a prediction
         ids.append(row[col['id']].strip())
         texts.append(text)
+    shown = ', '.join(map(str, bad_lines[:5])) + (' ...' if len(bad_lines) > 5 else '')
+    if not ids:
+        why = 'it has only its header'
+        if bad_lines: why = f'all {len(bad_lines)} row(s) are malformed (line {shown})'
+        raise DataError(f'{path}: no usable rows: {why}')
     if bad_lines:
-        shown = ', '.join(map(str, bad_lines[:5])) + (' ...' if len(bad_lines) > 5 else '')
         why = f', {empty} of them with an empty sentence' if empty else ''
         warnings.warn(f'{path.name}: skipped {len(bad_lines)} malformed row(s){why} (line {shown})', stacklevel=2)
     elif empty: warnings.warn(f'{path.name}: {empty} row(s) with an empty sentence', stacklevel=2)

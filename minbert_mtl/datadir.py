@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_datadir.ipynb #ddf77b52
 from __future__ import annotations
-import importlib.util, os, shutil, tempfile, urllib.request, warnings
+import importlib.util, os, shutil, tempfile, urllib.request
 from pathlib import Path
 from fastcore.script import call_parse
 from tqdm.auto import tqdm
@@ -26,25 +26,33 @@ COURSE_FILES = MULTITASK_FILES + ('ids-sst-test-student.csv', 'quora-test-studen
 def _missing(folder: Path, files) -> list[str]:
     return [f for f in files if not (folder/f).is_file()]
 
+def _shown(missing: list[str]) -> str:
+    return ', '.join(missing[:3]) + (f' and {len(missing) - 3} more' if len(missing) > 3 else '')
+
 def find_data_dir(path: str | Path | None = None,  # a folder given explicitly; looked at first
                   files=MULTITASK_FILES,           # the file names that must all be there
                   repo_data: Path = REPO_DATA,     # the repository's git-ignored data folder
                  ) -> Path:
-    "The first of `path`, `$MINBERT_DATA` and `repo_data` that holds all `files`."
-    env = os.environ.get(DATA_ENV)
-    places = [('the path given', path), (f'${DATA_ENV}', env), ("the repository's data/ folder", repo_data)]
+    "`path` if given (with all `files`), else the first of `$MINBERT_DATA`, `repo_data` with them."
+    if path not in (None, ''):
+        folder = Path(path).expanduser()
+        missing = _missing(folder, files)
+        if missing:
+            raise FileNotFoundError(f'the data folder given, {folder}, lacks {_shown(missing)}. '
+                                    'Give a folder with the course files, or no folder to use '
+                                    f'${DATA_ENV} or {repo_data}.')
+        return folder
+    places = [(f'${DATA_ENV}', os.environ.get(DATA_ENV)),
+              ("the repository's data/ folder", repo_data)]
     report = []
-    for i, (what, place) in enumerate(places):
+    for what, place in places:
         if place in (None, ''):
-            report.append(f'  - {what}: not set'); continue
+            report.append(f'  - {what}: not set')
+            continue
         folder = Path(place).expanduser()
         missing = _missing(folder, files)
-        if not missing:
-            if i > 0 and path not in (None, ''):
-                warnings.warn(f'{path} does not hold the course files; using {folder} ({what}) instead')
-            return folder
-        shown = ', '.join(missing[:3]) + (f' and {len(missing)-3} more' if len(missing) > 3 else '')
-        report.append(f'  - {what}: {folder} lacks {shown}')
+        if not missing: return folder
+        report.append(f'  - {what}: {folder} lacks {_shown(missing)}')
     raise FileNotFoundError(
         'The course data files were not found. Looked in:\n' + '\n'.join(report) +
         f'\nTo get them: set {DATA_ENV}=/path/to/folder/with/the/csv/files, '

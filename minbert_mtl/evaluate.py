@@ -5,6 +5,7 @@
 # %% ../nbs/09_evaluate.ipynb #0ccf4458
 from __future__ import annotations
 import json, os, tempfile
+from contextlib import nullcontext
 from pathlib import Path
 import numpy as np
 import torch
@@ -18,25 +19,37 @@ from .pretrained import load_into, read_state_dict
 from .tokenizer import BertTokenizer
 
 # %% auto #0
-__all__ = ['PRED_HEADERS', 'MODEL_OPTIONS', 'data_pair_mode', 'predict_task', 'task_metrics', 'evaluate_sets', 'atomic_write',
-           'write_predictions', 'save_checkpoint', 'load_checkpoint', 'evaluate_files', 'predict_files',
-           'plain_warnings', 'evaluate_cli', 'predict_cli']
+__all__ = ['PRECISIONS', 'PRED_HEADERS', 'MODEL_OPTIONS', 'data_pair_mode', 'autocast', 'predict_task', 'task_metrics',
+           'evaluate_sets', 'atomic_write', 'write_predictions', 'save_checkpoint', 'load_checkpoint', 'evaluate_files',
+           'predict_files', 'plain_warnings', 'evaluate_cli', 'predict_cli']
 
 # %% ../nbs/09_evaluate.ipynb #12a5dc84
 def data_pair_mode(model: MultitaskBERT) -> str:
     "How the data pipeline frames pairs for `model`: one sequence ('cross') or two ('bi')."
     return 'cross' if model.pair_mode == 'cross' else 'bi'
 
+PRECISIONS = ('fp32', 'bf16')
+
+def autocast(device: str | torch.device, precision: str = 'fp32'):
+    "The context that runs a model in `precision`: bf16 autocast on `device`, or nothing for fp32."
+    if precision not in PRECISIONS:
+        raise ValueError(f'precision must be one of {PRECISIONS}, not {precision!r}')
+    if precision == 'fp32': return nullcontext()
+    return torch.autocast(torch.device(device).type, dtype=torch.bfloat16)
+
 @torch.no_grad()
 def predict_task(model: MultitaskBERT, enc: Encoded, tok: BertTokenizer, max_length: int = 128,
-                 batch_size: int = 128, device: str | torch.device = 'cpu') -> np.ndarray:
+                 batch_size: int = 128, device: str | torch.device = 'cpu',
+                 precision: str = 'fp32',    # or 'bf16' (autocast): the one training evaluated in
+                ) -> np.ndarray:
     "Predictions for every example of `enc`, in file order: classes (sentiment, paraphrase) or scores (similarity)."
     was_training = model.training
     model.eval()
     out = np.zeros(len(enc), dtype=np.float64)
     for idx in bucket_batches(enc.lengths(), batch_size, shuffle=False):
         b = to_device(make_batch(enc, idx, tok, max_length, data_pair_mode(model)), device)
-        y = model.predict(b).float()
+        with autocast(device, precision): y = model.predict(b)
+        y = y.float()
         y = y.argmax(-1) if enc.task in ('sst', 'cfimdb') else (y > 0).long() if enc.task == 'para' else y
         out[idx] = y.cpu().numpy()
     model.train(was_training)
@@ -53,11 +66,12 @@ def task_metrics(task: str, pred: np.ndarray, gold) -> dict:
     return {'sts_corr': pearson(pred, gold)}
 
 def evaluate_sets(model: MultitaskBERT, sets: dict[str, Encoded], tok: BertTokenizer, max_length: int = 128,
-                  batch_size: int = 128, device='cpu') -> tuple[dict, dict]:
+                  batch_size: int = 128, device='cpu', precision: str = 'fp32'
+                 ) -> tuple[dict, dict]:
     "Metrics over labeled `sets` {task: Encoded} (with `overall` when SST, Quora and STS are all there), and the predictions."
     metrics, preds = {}, {}
     for task, enc in sets.items():
-        preds[task] = predict_task(model, enc, tok, max_length, batch_size, device)
+        preds[task] = predict_task(model, enc, tok, max_length, batch_size, device, precision)
         metrics |= task_metrics(task, preds[task], enc.labels.numpy())
     if {'sst_acc', 'para_acc', 'sts_corr'} <= set(metrics):
         metrics['overall'] = overall_score(metrics['sst_acc'], metrics['para_acc'], metrics['sts_corr'])
@@ -65,7 +79,7 @@ def evaluate_sets(model: MultitaskBERT, sets: dict[str, Encoded], tok: BertToken
 
 # %% ../nbs/09_evaluate.ipynb #e5269f52
 PRED_HEADERS = {'sst': 'Predicted_Sentiment', 'cfimdb': 'Predicted_Sentiment',
-                'para': 'Predicted_Is_Paraphrase', 'sts': 'Predicted_Similiarity'}
+                'para': 'Predicted_Is_Paraphrase', 'sts': 'Predicted_Similiary'}
 
 def atomic_write(path: str | Path, write) -> Path:
     "Call `write(f)` on a temporary file beside `path`, then rename it to `path`."
@@ -79,8 +93,8 @@ def atomic_write(path: str | Path, write) -> Path:
     return path
 
 def write_predictions(path: str | Path, task: str, ids: list[str], preds: np.ndarray) -> Path:
-    "Write predictions in the course's CSV format."
-    fmt = (lambda p: f'{p:.4f}') if task == 'sts' else (lambda p: str(int(p)))
+    "Write predictions in the course's CSV format, each value formatted as the course formats it."
+    fmt = (lambda p: str(int(p))) if task in ('sst', 'cfimdb') else (lambda p: f'{np.float32(p)}')
     text = f'id \t {PRED_HEADERS[task]} \n' + ''.join(f'{i} , {fmt(p)} \n' for i, p in zip(ids, preds))
     return atomic_write(path, lambda f: f.write(text.encode()))
 
@@ -118,8 +132,14 @@ def load_checkpoint(folder: str | Path, device='cpu') -> tuple[MultitaskBERT, Be
     return model.to(device).eval(), tok, cfg
 
 # %% ../nbs/09_evaluate.ipynb #b46044a8
+def _precision(cfg: dict, precision: str | None) -> str:
+    "The precision asked for, else the one the checkpoint was evaluated in when it was saved."
+    return precision or cfg.get('precision', 'fp32')
+
 def evaluate_files(checkpoint: str | Path, sst=None, para=None, sts=None, cfimdb=None,
-                   batch_size: int | None = None, cache_dir='default', device='cpu') -> dict:
+                   batch_size: int | None = None, cache_dir='default', device='cpu',
+                   precision: str | None = None,   # None: the checkpoint's (else fp32)
+                  ) -> dict:
     "Score labeled course files with a saved checkpoint; `overall` when SST, Quora and STS are all given."
     model, tok, cfg = load_checkpoint(checkpoint, device)
     batch_size = batch_size or cfg.get('eval_batch_size', 128)   # the batches of training's evaluation: identical numbers
@@ -127,17 +147,21 @@ def evaluate_files(checkpoint: str | Path, sst=None, para=None, sts=None, cfimdb
     sets = {t: encode_examples(load_examples(p, t), tok, cfg['max_length'], **kw)
             for t, p in (('sst', sst), ('para', para), ('sts', sts), ('cfimdb', cfimdb)) if p is not None}
     if not sets: raise ValueError('give at least one of sst, para, sts, cfimdb')
-    return evaluate_sets(model, sets, tok, cfg['max_length'], batch_size, device)[0]
+    precision = _precision(cfg, precision)
+    return evaluate_sets(model, sets, tok, cfg['max_length'], batch_size, device, precision)[0]
 
 def predict_files(checkpoint: str | Path, out_dir: str | Path, sst=None, para=None, sts=None, cfimdb=None,
-                  split: str = 'test', batch_size: int = 128, device='cpu') -> list[Path]:
+                  split: str = 'test', batch_size: int | None = None, device='cpu',
+                  precision: str | None = None) -> list[Path]:
     "Write course-format predictions for (unlabeled or labeled) files, as `{task}-{split}-output.csv` in `out_dir`."
     model, tok, cfg = load_checkpoint(checkpoint, device)
+    batch_size = batch_size or cfg.get('eval_batch_size', 128)
     written = []
     for t, p in (('sst', sst), ('para', para), ('sts', sts), ('cfimdb', cfimdb)):
         if p is None: continue
         enc = encode_examples(load_examples(p, t, labeled=False), tok, cfg['max_length'])
-        preds = predict_task(model, enc, tok, cfg['max_length'], batch_size, device)
+        preds = predict_task(model, enc, tok, cfg['max_length'], batch_size, device,
+                             _precision(cfg, precision))
         written.append(write_predictions(Path(out_dir)/f'{t}-{split}-output.csv', t, enc.ids, preds))
     return written
 

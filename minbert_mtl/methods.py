@@ -40,8 +40,11 @@ def set_flat_grad(params: list[Tensor], flat: Tensor) -> None:
 # %% ../nbs/12_methods.ipynb #c2ebf556
 class GradMethod:
     "Turns per-task losses into `.grad` on every parameter; `backward` returns the effective task weights."
-    def __init__(self, tasks, diagnostics: bool = False, **_):
+    def __init__(self, tasks, diagnostics: bool = False,
+                 device: str | torch.device | None = None,   # where a method's own tensors live
+                 **_):
         self.tasks, self.diagnostics, self.last_stats, self._G = list(tasks), diagnostics, None, None
+        self.device = torch.device(device) if device is not None else torch.device('cpu')
     def _task_gradients(self, losses, shared, specific) -> Tensor:
         "Per-task gradients (T, P), written into the same tensor every step (reallocated only if T, P or the device change)."
         shape, p0 = (len(losses), sum(p.numel() for p in shared)), shared[0]
@@ -73,7 +76,7 @@ class UncertaintyWeighting(GradMethod):
     "Kendall et al. (2018): sum_t exp(-s_t) L_t / 2 + s_t / 2 with a learned log-variance s_t per task."
     def __init__(self, tasks, **kw):
         super().__init__(tasks, **kw)
-        self.log_vars = {t: nn.Parameter(torch.zeros(())) for t in self.tasks}
+        self.log_vars = {t: nn.Parameter(torch.zeros((), device=self.device)) for t in self.tasks}
     def parameters(self): return list(self.log_vars.values())
     def combine(self, losses):
         out = {t: 0.5 * torch.exp(-self.log_vars[t]) * l + 0.5 * self.log_vars[t] for t, l in losses.items()}

@@ -42,8 +42,9 @@ def balanced_accuracy(pred, gold, num_classes: int) -> float:
     return float(np.nanmean(per_class_accuracy(pred, gold, num_classes)))
 
 def macro_f1(pred, gold, num_classes: int) -> float:
-    "Unweighted mean over classes of F1 = 2PR / (P + R) (0 for a class never predicted nor present)."
+    "Unweighted mean of F1 = 2PR / (P + R) over the classes in gold or predicted (as scikit-learn)."
     c = confusion_matrix(pred, gold, num_classes)
     tp, fp, fn = np.diag(c), c.sum(0) - np.diag(c), c.sum(1) - np.diag(c)
-    denom = 2 * tp + fp + fn
-    return float(np.where(denom > 0, 2 * tp / np.maximum(denom, 1), 0.0).mean())
+    denom = 2 * tp + fp + fn          # 0 exactly for a class neither in gold nor predicted
+    seen = denom > 0
+    return float((2 * tp[seen] / denom[seen]).mean())

@@ -114,6 +114,16 @@ class MultitaskBERT(nn.Module):
         enc = {id(p) for p in self.bert.parameters()}
         return [p for p in self.parameters() if id(p) not in enc]
 
+    def shared_parameters(self) -> list[nn.Parameter]:
+        "What several tasks use: the encoder, and a pair trunk shared by paraphrase and similarity."
+        trunk = list(self.pair_trunk.parameters()) if self.pair_trunk is not None else []
+        return list(self.bert.parameters()) + trunk
+
+    def task_parameters(self) -> list[nn.Parameter]:
+        "What one task alone uses: its head."
+        shared = {id(p) for p in self.shared_parameters()}
+        return [p for p in self.parameters() if id(p) not in shared]
+
 # %% ../nbs/07_multitask.ipynb #93719cfd
 def class_weights(labels: Tensor, num_classes: int) -> Tensor:
     "W_i = N / (C * N_i): inverse-frequency class weights (1 for every class of a balanced set)."

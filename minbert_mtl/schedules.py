@@ -4,14 +4,14 @@
 
 # %% ../nbs/10_schedules.ipynb #f7c4949e
 from __future__ import annotations
-import math
+import itertools, math
 from typing import Iterator
 import torch
 from .data import bucket_batches
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'sequential', 'round_robin', 'parallel', 'proportional_sizes', 'proportional', 'anneal_alpha',
-           'task_probs', 'annealed', 'epoch_steps', 'as_steps']
+           'task_probs', 'annealed', 'epoch_steps', 'as_steps', 'run_stream']
 
 # %% ../nbs/10_schedules.ipynb #72955322
 def _passes(lengths, batch_size: int, generator: torch.Generator) -> Iterator[list[int]]:
@@ -49,22 +49,26 @@ def proportional(lengths: dict, batch_size: int, generator: torch.Generator, **_
     for s in range(steps): yield {t: b[s] for t, b in batches.items() if s < len(b)}
 
 def anneal_alpha(step: int, total_steps: int, start: float = 1.0, end: float = 0.2) -> float:
-    "α falls linearly from `start` at the first step to `end` at the last."
-    return start + (end - start) * step / max(total_steps - 1, 1)
+    "α falls linearly from `start` at the first step to `end` at the last, and stays there."
+    frac = min(max(step / max(total_steps - 1, 1), 0.0), 1.0)
+    return start + (end - start) * frac
 
 def task_probs(sizes: dict, alpha: float) -> dict:
     "P(task i) ∝ N_i^α."
     w = {t: n ** alpha for t, n in sizes.items()}
     return {t: v / sum(w.values()) for t, v in w.items()}
 
-def annealed(lengths: dict, batch_size: int, generator: torch.Generator, epoch: int = 0, epochs: int = 1, **_) -> Iterator:
-    "One batch of a task drawn with P ∝ N_i^α, α annealed from 1 to 0.2 over all epochs of training."
+def annealed(lengths: dict, batch_size: int, generator: torch.Generator,
+             start: int = 0,                  # the run's step at which this epoch begins
+             total_steps: int | None = None,  # the run's steps; None: this one epoch
+             **_) -> Iterator:
+    "One batch of a task drawn with P ∝ N_i^α, α going from 1 to 0.2 over the run's `total_steps`."
     sizes = {t: len(l) for t, l in lengths.items()}
     steps = math.ceil(sum(sizes.values()) / batch_size)
     streams = {t: _passes(l, batch_size, generator) for t, l in lengths.items()}
     tasks = list(lengths)
     for s in range(steps):
-        p = task_probs(sizes, anneal_alpha(epoch * steps + s, epochs * steps))
+        p = task_probs(sizes, anneal_alpha(start + s, total_steps or steps))
         t = tasks[torch.multinomial(torch.tensor([p[t] for t in tasks]), 1, generator=generator).item()]
         yield t, next(streams[t])
 
@@ -84,3 +88,14 @@ def epoch_steps(schedule: str, sizes: dict, batch_size: int) -> int:
 def as_steps(item) -> dict:
     "A schedule's item as {task: indices}, whichever kind it is."
     return item if isinstance(item, dict) else {item[0]: item[1]}
+
+def run_stream(schedule: str, lengths: dict, batch_size: int, generator: torch.Generator,
+               total_steps: int,    # the run's steps: the annealed schedule's horizon
+               order=None,          # sequential's task order
+              ) -> Iterator[dict]:
+    "Every step of a run as {task: indices}: the schedule's epochs back to back, never restarted."
+    n = epoch_steps(schedule, {t: len(l) for t, l in lengths.items()}, batch_size)
+    for e in itertools.count():
+        for item in SCHEDULES[schedule](lengths, batch_size, generator, order=order,
+                                        start=e * n, total_steps=total_steps):
+            yield as_steps(item)

@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from torch import nn, Tensor
 
 # %% auto #0
-__all__ = ['KINDS', 'divergence', 'adversarial_delta', 'smart_regularizer', 'EMATeacher', 'bregman_divergence']
+__all__ = ['KINDS', 'divergence', 'adversarial_delta', 'smart_regularizer', 'EMATeacher', 'bregman_divergence', 'bregman_term']
 
 # %% ../nbs/13_smart.ipynb #c7641d4b
 KINDS = {'sst': 'multiclass', 'cfimdb': 'multiclass', 'para': 'binary', 'sts': 'regression'}
@@ -76,3 +76,14 @@ class EMATeacher:
 def bregman_divergence(kind: str, student_out: Tensor, teacher_out: Tensor) -> Tensor:
     "D_Breg = l_s(f(x; theta), f(x; theta_ema)); the teacher's side carries no gradient."
     return divergence(kind, student_out, teacher_out.detach())
+
+def bregman_term(kind: str, student: nn.Module, teacher: EMATeacher,
+                 f: Callable[[nn.Module], Tensor],   # model -> output on the batch
+                ) -> Tensor:
+    "D_Breg, student and teacher both without dropout: zero when their weights are equal."
+    was_training = student.training
+    student.eval()
+    try: out = f(student)                            # with gradients, no dropout
+    finally: student.train(was_training)
+    with torch.no_grad(): target = f(teacher.model)
+    return bregman_divergence(kind, out, target)

@@ -4,9 +4,8 @@
 
 # %% ../nbs/16_train.ipynb #0844d488
 from __future__ import annotations
-import dataclasses, itertools, json, math, signal, sys, time, warnings
-from contextlib import nullcontext
-from dataclasses import dataclass
+import dataclasses, json, math, signal, sys, time, warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import torch
@@ -16,26 +15,34 @@ from .attention import ATTENTION_IMPLS
 from .bert import BertModel
 from .data import DEFAULT_CACHE, TASKS, course_file, encode_examples, load_examples, make_batch, to_device
 from .datadir import find_data_dir
-from .evaluate import MODEL_OPTIONS, atomic_write, data_pair_mode, evaluate_sets, plain_warnings, predict_task, save_checkpoint, write_predictions
-from .methods import METHODS, make_method
+from .evaluate import (MODEL_OPTIONS, PRECISIONS, atomic_write, autocast, data_pair_mode,
+                                  evaluate_sets, plain_warnings, predict_task, save_checkpoint,
+                                  write_predictions)
+from .methods import METHODS, GradMethod, make_method
 from .model import HEAD_ACTIVATIONS, HEADS, MODEL_PAIR_MODES, POOLINGS, MultitaskBERT, class_weights, task_loss
 from .optimizer import AdamW
 from .regularization import NORMS, PENALTY_SCOPES, lp_penalty, penalty_params
-from .resume import Interrupted, NonFiniteError, StopSignals, check_losses, grad_norm, load_state, rng_states, save_state, set_rng_states
-from .schedules import SCHEDULES, as_steps, epoch_steps
-from .smart import KINDS, EMATeacher, bregman_divergence, smart_regularizer
+from .resume import (Interrupted, NonFiniteError, StopSignals, check_losses, grad_norm,
+                                load_state, rng_states, save_state, set_rng_states)
+from .schedules import SCHEDULES, epoch_steps, run_stream
+from .smart import KINDS, EMATeacher, bregman_term, smart_regularizer
 from .tokenizer import BertTokenizer
 
 # %% auto #0
-__all__ = ['OPTIONS', 'DEVICES', 'RESUME_FREE', 'RECIPES', 'CURVE_KEYS', 'TrainConfig', 'param_groups', 'lr_at', 'StepLoss',
-           'tune_malloc', 'run', 'plot_curves', 'summary_table', 'train_cli']
+__all__ = ['OPTIONS', 'DEVICES', 'TRAIN_PRECISIONS', 'ONE_TASK_SCHEDULES', 'TASK_LISTS', 'RESUME_FREE', 'RECIPES', 'CURVE_KEYS',
+           'TrainConfig', 'param_groups', 'lr_at', 'StepLoss', 'tune_malloc', 'Setup', 'RunState', 'run', 'plot_curves',
+           'summary_table', 'train_cli']
 
 # %% ../nbs/16_train.ipynb #6577bf6b
 OPTIONS = ('finetune', 'pretrain')
 DEVICES = ('cpu', 'cuda', 'auto')
+TRAIN_PRECISIONS = ('auto',) + PRECISIONS
+ONE_TASK_SCHEDULES = ('sequential', 'round_robin', 'annealed')   # one task's batch per step
+TASK_LISTS = ('tasks', 'task_order', 'smart_tasks', 'bregman_tasks')
 
 def _task_tuple(v) -> tuple:
-    return tuple(t.strip() for t in v.split(',') if t.strip()) if isinstance(v, str) else tuple(v or ())
+    if isinstance(v, str): return tuple(t.strip() for t in v.split(',') if t.strip())
+    return tuple(v or ())
 
 @dataclass
 class TrainConfig:
@@ -43,21 +50,23 @@ class TrainConfig:
     data_dir: str | None = None         # course files; None: $MINBERT_DATA, then data/
     pretrained: str = 'all-MiniLM-L6-v2'  # a known model name or a Hugging Face BERT folder
     out_dir: str = 'runs/default'       # checkpoint, history and predictions go here
-    option: str = 'finetune'            # 'finetune' (train everything) or 'pretrain' (frozen encoder)
-    tasks: tuple = ('sst', 'para', 'sts')  # any of sst, para, sts, cfimdb (not sst and cfimdb together)
+    option: str = 'finetune'            # 'finetune' (train all) or 'pretrain' (frozen encoder)
+    tasks: tuple = ('sst', 'para', 'sts')  # of sst, para, sts, cfimdb (not sst with cfimdb)
     epochs: int = 3
     steps_per_epoch: int | None = None  # None: the schedule's epoch (schedules notebook)
+    train_examples: int | None = None   # a budget: examples of the whole run, split over epochs
     batch_size: int = 32                # per task and step (proportional: the average)
     eval_batch_size: int = 128
     lr: float | None = None             # None: 1e-3 for 'pretrain', 5e-5 for 'finetune'
-    lr_decay: float = 1.0               # multiplier of the learning rate after each epoch (0.5 halves it)
+    lr_decay: float = 1.0               # learning rate multiplier after each epoch
     warmup_steps: int = 50              # linear warm-up from 0 over this many steps
     weight_decay: float = 0.01          # AdamW's decoupled decay, on weight matrices only
     grad_clip: float | None = 1.0       # clip the gradient's global norm; None: no clipping
     dropout: float = 0.1                # the encoder's hidden and attention dropout
     max_length: int = 128               # tokens per input, pairs included
     seed: int = 0
-    device: str = 'cpu'                 # 'cpu', 'cuda' or 'auto' (bf16 autocast on GPUs that have it)
+    device: str = 'cpu'                 # 'cpu', 'cuda' or 'auto' (a GPU if there is one)
+    precision: str = 'auto'             # 'fp32', 'bf16', or 'auto': bf16 on GPUs that have it
     # the model
     pooling: str = 'cls'                # sentence vector: 'cls', 'pooler' or 'mean'
     pair_mode: str = 'cross'            # pairs: 'cross', 'bi' or 'cosine'
@@ -73,83 +82,165 @@ class TrainConfig:
     task_order: tuple = ()              # sequential's order; () = the order of `tasks`
     task_weights: dict | None = None    # loss multiplier per task, e.g. {'sts': 0.5}; others 1
     method: str = 'sum'                 # gradient method: sum, pcgrad, uncertainty
-    pcgrad_reduction: str = 'sum'       # PCGrad's update: the 'sum' or the 'mean' of the projected gradients
-    grad_diagnostics: bool = False      # record task-gradient cosines every step (pcgrad always does)
+    method_lr: float = 1e-2             # constant learning rate of the method's own parameters
+    pcgrad_reduction: str = 'sum'       # PCGrad: 'sum' or 'mean' of the projected gradients
+    grad_diagnostics: bool = False      # record task-gradient cosines (pcgrad always does)
     # regularization
     smart_tasks: tuple = ()             # tasks with SMART's adversarial regularizer
     smart_weight: float = 1.0           # lambda_s
     smart_sigma: float = 1e-5           # initial noise
     smart_steps: int = 1                # K ascent steps
     smart_step_size: float = 1e-3       # eta
-    smart_projection: float | None = None  # eps of an L-inf ball to project delta onto; None: normalise only
+    smart_projection: float | None = None  # eps of an L-inf ball for delta; None: normalise only
     bregman_tasks: tuple = ()           # tasks with the Bregman proximal (mean-teacher) term
     bregman_weight: float = 1.0         # mu
     bregman_beta: float = 0.99          # the teacher's EMA rate
     penalty_p: str | int | None = None  # L-p penalty: 1, 2, 'inf' or None (off)
-    penalty_scope: str = 'similarity'   # its parameters: sentiment, paraphrase, similarity, heads, encoder, all
+    penalty_scope: str = 'similarity'   # sentiment, paraphrase, similarity, heads, encoder, all
     penalty_task: str = 'sts'           # the task whose loss receives it
     penalty_weight: float = 0.05
-    penalty_from_pretrained: bool = False  # L2-SP: distance from the pretrained weights instead of from 0
+    penalty_from_pretrained: bool = False  # L2-SP: distance from the pretrained encoder
     # the run
-    checkpoint_every: int | None = 100  # save a resumable state every this many steps (and at every epoch's end)
-    skip_nonfinite: bool = False        # skip (and count) a step whose loss or gradient is not finite, instead of stopping
+    checkpoint_every: int | None = 100  # save a resumable state every this many steps
+    skip_nonfinite: bool = False        # skip (and count) a non-finite step instead of stopping
     cache_dir: str | None = str(DEFAULT_CACHE)  # tokenized-data cache; None: no cache
     progress: bool = True               # tqdm bars
 
     def __post_init__(self):
-        for f in ('tasks', 'task_order', 'smart_tasks', 'bregman_tasks'): setattr(self, f, _task_tuple(getattr(self, f)))
+        self._normalise()
+        self._check_fields()
+        self._check_combinations()
+
+    def _normalise(self):
+        "The command line's forms: tasks as 'sst,para', task weights as 'sst=1,para=0.5', p as '2'."
+        for f in TASK_LISTS: setattr(self, f, _task_tuple(getattr(self, f)))
         if isinstance(self.task_weights, str):
-            try: self.task_weights = {k.strip(): float(v) for k, v in (kv.split('=') for kv in self.task_weights.split(',') if kv.strip())}
-            except ValueError: raise ValueError(f"task_weights = {self.task_weights!r} is not allowed: task_weights must look like 'sst=1,para=0.5'") from None
-        if isinstance(self.penalty_p, str) and self.penalty_p.isdigit(): self.penalty_p = int(self.penalty_p)
-        def check(ok, name, allowed):
-            if not ok: raise ValueError(f'{name} = {getattr(self, name)!r} is not allowed: {name} must be {allowed}')
-        def choice(name, allowed): check(getattr(self, name) in allowed, name, f'one of {allowed}')
-        def integer(name, lo, none=False):
-            v = getattr(self, name)
-            check((none and v is None) or (isinstance(v, int) and not isinstance(v, bool) and v >= lo), name,
-                  f'an integer >= {lo}' + (' or None' if none else ''))
-        def real(name, lo, hi=math.inf, none=False, lo_open=False):
-            v = getattr(self, name)
-            ok = (none and v is None) or (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-                                          and (v > lo if lo_open else v >= lo) and v <= hi)
-            check(ok, name, f'a number in {"(" if lo_open else "["}{lo}, {hi}]' + (' or None' if none else ''))
-        def subset(name, of):
-            check(all(t in of for t in getattr(self, name)), name, f'tasks from {of}')
-        choice('option', OPTIONS); choice('device', DEVICES); choice('pooling', POOLINGS)
-        choice('pair_mode', MODEL_PAIR_MODES); choice('head', HEADS); choice('head_activation', tuple(HEAD_ACTIVATIONS))
-        choice('attn_impl', ATTENTION_IMPLS); choice('schedule', tuple(SCHEDULES)); choice('method', tuple(METHODS))
-        choice('pcgrad_reduction', ('sum', 'mean')); choice('penalty_p', NORMS + (None,)); choice('penalty_scope', PENALTY_SCOPES)
-        check(len(self.tasks) > 0 and all(t in TASKS for t in self.tasks) and len(set(self.tasks)) == len(self.tasks)
-              and not {'sst', 'cfimdb'} <= set(self.tasks), 'tasks', f'distinct names from {tuple(TASKS)}, not both sst and cfimdb')
-        for n in ('task_order', 'smart_tasks', 'bregman_tasks'): subset(n, self.tasks)
-        check(not self.task_order or sorted(self.task_order) == sorted(self.tasks), 'task_order', f'a permutation of {self.tasks} (or empty)')
-        check(self.task_weights is None or (isinstance(self.task_weights, dict) and all(
-            t in self.tasks and isinstance(w, (int, float)) and w >= 0 for t, w in self.task_weights.items())),
-            'task_weights', f'None or a dict of non-negative weights for tasks of {self.tasks}')
-        check(self.penalty_p is None or self.penalty_task in self.tasks, 'penalty_task', f'one of {self.tasks}')
-        for n in ('epochs', 'batch_size', 'eval_batch_size', 'head_hidden'): integer(n, 1)
-        integer('steps_per_epoch', 1, none=True); integer('checkpoint_every', 1, none=True); integer('warmup_steps', 0); integer('seed', 0); integer('smart_steps', 0)
-        integer('max_length', 8); check(self.max_length <= 512, 'max_length', 'at most 512')
-        real('lr', 0, 1, none=True, lo_open=True); real('lr_decay', 0, 1, lo_open=True); real('weight_decay', 0, 1)
-        real('grad_clip', 0, none=True, lo_open=True); real('dropout', 0, 0.99); real('head_dropout', 0, 0.99)
-        real('smart_weight', 0); real('smart_sigma', 0); real('smart_step_size', 0); real('smart_projection', 0, none=True, lo_open=True)
-        real('bregman_weight', 0); real('bregman_beta', 0, 1, lo_open=True); real('penalty_weight', 0)
-        if self.share_pair_layers and self.head != 'mlp': raise ValueError("share_pair_layers = True needs head = 'mlp'")
+            pairs = [kv.split('=') for kv in self.task_weights.split(',') if kv.strip()]
+            try: self.task_weights = {k.strip(): float(v) for k, v in pairs}
+            except ValueError:
+                raise ValueError(f"task_weights = {self.task_weights!r} is not allowed: "
+                                 "task_weights must look like 'sst=1,para=0.5'") from None
+        if isinstance(self.penalty_p, str) and self.penalty_p.isdigit():
+            self.penalty_p = int(self.penalty_p)
+
+    def _fail(self, name, allowed):
+        value = getattr(self, name)
+        raise ValueError(f'{name} = {value!r} is not allowed: {name} must be {allowed}')
+
+    def _check(self, ok, name, allowed):
+        if not ok: self._fail(name, allowed)
+
+    def _choice(self, name, allowed):
+        self._check(getattr(self, name) in allowed, name, f'one of {allowed}')
+
+    def _integer(self, name, lo, none=False):
+        v = getattr(self, name)
+        ok = (none and v is None) or (isinstance(v, int) and not isinstance(v, bool) and v >= lo)
+        self._check(ok, name, f'an integer >= {lo}' + (' or None' if none else ''))
+
+    def _real(self, name, lo, hi=math.inf, none=False, lo_open=False):
+        v = getattr(self, name)
+        number = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+        ok = (none and v is None) or (number and (v > lo if lo_open else v >= lo) and v <= hi)
+        interval = f'{"(" if lo_open else "["}{lo}, {hi}]'
+        self._check(ok, name, f'a number in {interval}' + (' or None' if none else ''))
+
+    def _check_fields(self):
+        "Each field alone: a choice from its list, or a number in its range."
+        for name, allowed in (
+                ('option', OPTIONS), ('device', DEVICES), ('precision', TRAIN_PRECISIONS),
+                ('pooling', POOLINGS), ('pair_mode', MODEL_PAIR_MODES), ('head', HEADS),
+                ('head_activation', tuple(HEAD_ACTIVATIONS)), ('attn_impl', ATTENTION_IMPLS),
+                ('schedule', tuple(SCHEDULES)), ('method', tuple(METHODS)),
+                ('pcgrad_reduction', ('sum', 'mean')), ('penalty_p', NORMS + (None,)),
+                ('penalty_scope', PENALTY_SCOPES)):
+            self._choice(name, allowed)
+        for n in ('epochs', 'batch_size', 'eval_batch_size', 'head_hidden'): self._integer(n, 1)
+        for n in ('steps_per_epoch', 'checkpoint_every', 'train_examples'):
+            self._integer(n, 1, none=True)
+        for n in ('warmup_steps', 'seed', 'smart_steps'): self._integer(n, 0)
+        self._integer('max_length', 8)
+        self._check(self.max_length <= 512, 'max_length', 'at most 512')
+        self._real('lr', 0, 1, none=True, lo_open=True)
+        self._real('method_lr', 0, 1, lo_open=True)
+        self._real('lr_decay', 0, 1, lo_open=True)
+        self._real('weight_decay', 0, 1)
+        for n in ('dropout', 'head_dropout'): self._real(n, 0, 0.99)
+        for n in ('smart_weight', 'smart_sigma', 'smart_step_size', 'bregman_weight',
+                  'penalty_weight'):
+            self._real(n, 0)
+        for n in ('grad_clip', 'smart_projection'): self._real(n, 0, none=True, lo_open=True)
+        self._real('bregman_beta', 0, 1, lo_open=True)
+
+    def _check_tasks(self):
+        "The task lists: known names, each task once, and the other lists drawn from `tasks`."
+        t = self.tasks
+        self._check(len(t) > 0 and all(x in TASKS for x in t) and len(set(t)) == len(t)
+                    and not {'sst', 'cfimdb'} <= set(t), 'tasks',
+                    f'distinct names from {tuple(TASKS)}, not both sst and cfimdb')
+        for n in ('task_order', 'smart_tasks', 'bregman_tasks'):
+            self._check(all(x in t for x in getattr(self, n)), n, f'tasks from {t}')
+        self._check(not self.task_order or sorted(self.task_order) == sorted(t), 'task_order',
+                    f'a permutation of {t} (or empty)')
+        w = self.task_weights
+        self._check(w is None or (isinstance(w, dict) and all(
+            k in t and isinstance(v, (int, float)) and v >= 0 for k, v in w.items())),
+            'task_weights', f'None or a dict of non-negative weights for tasks of {t}')
+        self._check(self.penalty_p is None or self.penalty_task in t, 'penalty_task', f'one of {t}')
+
+    def _check_combinations(self):
+        "Settings that are fine alone but would do nothing, or fail later, together."
+        self._check_tasks()
+        if self.share_pair_layers and self.head != 'mlp':
+            raise ValueError("share_pair_layers = True needs head = 'mlp'")
+        one_task = f"schedule '{self.schedule}' puts one task in each step"
+        if self.method == 'pcgrad' and self.schedule in ONE_TASK_SCHEDULES:
+            self._fail('method', "used with schedule 'parallel' or 'proportional': "
+                                 f'{one_task}, so PCGrad has nothing to project')
+        if self.grad_diagnostics and self.schedule in ONE_TASK_SCHEDULES:
+            self._fail('grad_diagnostics', "used with schedule 'parallel' or 'proportional': "
+                                           f'{one_task}, so there is no conflict to measure')
+        if self.train_examples is not None and self.steps_per_epoch is not None:
+            self._fail('train_examples', 'None when steps_per_epoch is set: give the run a budget '
+                                         'of examples or epochs of a number of steps, not both')
+        if self.train_examples is not None and self.train_examples < self.epochs:
+            self._fail('train_examples', f'at least one example per epoch ({self.epochs})')
+        if self.penalty_p is not None: self._check_penalty()
+
+    def _check_penalty(self):
+        "The L-p penalty must have parameters that train, and L2-SP weights that were pretrained."
+        if self.penalty_scope == 'similarity' and self.pair_mode == 'cosine':
+            self._fail('penalty_scope', "'paraphrase', 'heads', 'encoder' or 'all' with "
+                                        "pair_mode = 'cosine': the cosine similarity has no "
+                                        'parameters to penalise')
+        if self.penalty_scope == 'encoder' and self.option == 'pretrain':
+            self._fail('penalty_scope', "a scope with trained parameters: "
+                                        "option = 'pretrain' freezes the encoder")
+        if self.penalty_from_pretrained and self.penalty_scope != 'encoder':
+            self._fail('penalty_scope', "'encoder' with penalty_from_pretrained = True: only the "
+                                        'encoder has pretrained weights (the heads start random)')
 
     @property
-    def learning_rate(self) -> float: return self.lr if self.lr is not None else (1e-3 if self.option == 'pretrain' else 5e-5)
-    def task_weight(self, task: str) -> float: return (self.task_weights or {}).get(task, 1.0)
-    def to_dict(self) -> dict:
-        return dataclasses.asdict(self) | {f: list(getattr(self, f)) for f in ('tasks', 'task_order', 'smart_tasks', 'bregman_tasks')}
-    def model_options(self) -> dict:
-        return {k: getattr(self, k) for k in MODEL_OPTIONS if k != 'num_labels'} | {'num_labels': 2 if 'cfimdb' in self.tasks else 5}
+    def learning_rate(self) -> float:
+        if self.lr is not None: return self.lr
+        return 1e-3 if self.option == 'pretrain' else 5e-5
 
-RESUME_FREE = ('epochs', 'progress', 'cache_dir', 'checkpoint_every', 'device', 'data_dir', 'pretrained')   # may change on resume
+    def task_weight(self, task: str) -> float: return (self.task_weights or {}).get(task, 1.0)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self) | {f: list(getattr(self, f)) for f in TASK_LISTS}
+
+    def model_options(self) -> dict:
+        opts = {k: getattr(self, k) for k in MODEL_OPTIONS if k != 'num_labels'}
+        return opts | {'num_labels': 2 if 'cfimdb' in self.tasks else 5}
+
+RESUME_FREE = ('epochs', 'progress', 'cache_dir', 'checkpoint_every', 'device', 'data_dir',
+               'pretrained')   # may change on resume
 
 RECIPES = {
     'default': {},   # about 15 minutes on 2 CPU cores: 3 proportional epochs
-    'full': dict(schedule='annealed', epochs=7, lr_decay=0.85, pooling='mean', head='mlp', head_hidden=384),  # about 45 minutes
+    'full': dict(schedule='annealed', epochs=7, lr_decay=0.85, pooling='mean', head='mlp',
+                 head_hidden=384),  # about 45 minutes
 }
 
 # %% ../nbs/16_train.ipynb #d188e9e1
@@ -167,26 +258,34 @@ def lr_at(step: int, epoch: int, base: float, warmup: int, decay: float) -> floa
 # %% ../nbs/16_train.ipynb #c60e41e0
 class StepLoss:
     "Computes one task's training loss in a step, with the configured regularizers."
-    def __init__(self, cfg: TrainConfig, model: MultitaskBERT, class_w: torch.Tensor | None, generator: torch.Generator):
+    def __init__(self, cfg: TrainConfig, model: MultitaskBERT, class_w: torch.Tensor | None,
+                 generator: torch.Generator):
         self.cfg, self.model, self.class_w, self.generator = cfg, model, class_w, generator
         self.teacher = EMATeacher(model, cfg.bregman_beta) if cfg.bregman_tasks else None
-        self.pen_params = penalty_params(model, cfg.penalty_scope) if cfg.penalty_p is not None else None
-        self.pen_ref = [p.detach().clone() for p in self.pen_params] if cfg.penalty_p is not None and cfg.penalty_from_pretrained else None
+        self.pen_params, self.pen_ref = None, None
+        if cfg.penalty_p is not None: self.pen_params = penalty_params(model, cfg.penalty_scope)
+        if cfg.penalty_p is not None and cfg.penalty_from_pretrained:
+            self.pen_ref = [p.detach().clone() for p in self.pen_params]
 
     def __call__(self, task: str, b: dict) -> torch.Tensor:
         cfg, model = self.cfg, self.model
         smart = task in cfg.smart_tasks
         embeds = model.embeddings(b) if smart else None
         out = model.predict(b, embeds).float()
-        loss = task_loss(task, out, b['labels'], self.class_w if task in ('sst', 'cfimdb') else None)
+        weights = self.class_w if task in ('sst', 'cfimdb') else None
+        loss = task_loss(task, out, b['labels'], weights)
         if smart:
+            f = lambda e: model.predict(b, e).float()
             loss = loss + cfg.smart_weight * smart_regularizer(
-                lambda e: model.predict(b, e).float(), embeds, out, KINDS[task], sigma=cfg.smart_sigma, steps=cfg.smart_steps,
-                step_size=cfg.smart_step_size, projection=cfg.smart_projection, generator=self.generator)
-        if task in cfg.bregman_tasks:
-            loss = loss + cfg.bregman_weight * bregman_divergence(KINDS[task], out, self.teacher.model.predict(b).float())
+                f, embeds, out, KINDS[task], sigma=cfg.smart_sigma, steps=cfg.smart_steps,
+                step_size=cfg.smart_step_size, projection=cfg.smart_projection,
+                generator=self.generator)
+        if task in cfg.bregman_tasks:     # student and teacher without dropout (the SMART notebook)
+            f = lambda m: m.predict(b).float()
+            loss = loss + cfg.bregman_weight * bregman_term(KINDS[task], model, self.teacher, f)
         if cfg.penalty_p is not None and task == cfg.penalty_task:
-            loss = loss + cfg.penalty_weight * lp_penalty(self.pen_params, cfg.penalty_p, self.pen_ref)
+            penalty = lp_penalty(self.pen_params, cfg.penalty_p, self.pen_ref)
+            loss = loss + cfg.penalty_weight * penalty
         return cfg.task_weight(task) * loss
 
     def after_step(self):
@@ -202,173 +301,368 @@ def tune_malloc(mmap_threshold: int = 8 << 20, trim_threshold: int = 256 << 20, 
     M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_ARENA_MAX = -1, -3, -8
     return all(bool(libc.mallopt(k, v)) for k, v in ((M_MMAP_THRESHOLD, mmap_threshold), (M_TRIM_THRESHOLD, trim_threshold), (M_ARENA_MAX, arenas)))
 
-# %% ../nbs/16_train.ipynb #d2f6d9a4
+# %% ../nbs/16_train.ipynb #53684b2e
 def _resolve_device(name: str) -> torch.device:
     if name == 'auto': return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
-    if name == 'cuda' and not torch.cuda.is_available(): raise ValueError("device = 'cuda' but no CUDA GPU is available")
+    if name == 'cuda' and not torch.cuda.is_available():
+        raise ValueError("device = 'cuda' but no CUDA GPU is available")
     return torch.device(name)
 
-def _summary(epoch: int, rec: dict) -> str:
-    keys = [k for k in ('sst_acc', 'cfimdb_acc', 'para_acc', 'sts_corr', 'overall') if k in rec['dev']]
-    return (f"epoch {epoch}: train loss {rec['train_loss']:.4f} | " + ' '.join(f'{k} {rec["dev"][k]:.4f}' for k in keys)
-            + f" | {rec['seconds']:.0f} s")
+def _resolve_precision(name: str, device: torch.device) -> str:
+    "'auto': bf16 on a GPU that has it, else fp32."
+    if name != 'auto': return name
+    return 'bf16' if device.type == 'cuda' and torch.cuda.is_bf16_supported() else 'fp32'
+
+@dataclass
+class Setup:
+    "What a run builds before its first step; it does not change while training."
+    cfg: TrainConfig
+    out: Path                      # out_dir
+    device: torch.device
+    precision: str                 # 'fp32' or 'bf16': training and every evaluation
+    data_dir: Path
+    tok: BertTokenizer
+    train: dict                    # {task: Encoded}
+    dev: dict                      # {task: Encoded}
+    model: MultitaskBERT
+    method: GradMethod
+    opt: AdamW
+    step_loss: StepLoss
+    shared: list                   # parameters several tasks use (the gradient method's `shared`)
+    specific: list                 # parameters of one task, and the method's own
+    aux_gen: torch.Generator       # SMART's noise, PCGrad's order (apart from the data's)
+    n_steps: int | None            # steps per epoch; None with a budget of examples
+    total_steps: int               # the run's steps (expected, with a budget): annealing's horizon
+
+def _build_model(cfg: TrainConfig, tok: BertTokenizer, device: torch.device) -> MultitaskBERT:
+    "The pretrained encoder with the configured heads; the encoder frozen for option 'pretrain'."
+    p = cfg.dropout
+    bert = BertModel.from_pretrained(cfg.pretrained, hidden_dropout_prob=p,
+                                     attention_probs_dropout_prob=p, attn_impl=cfg.attn_impl)
+    if len(tok) != bert.config.vocab_size:
+        raise ValueError(f'the vocabulary of {cfg.pretrained} has {len(tok)} tokens '
+                         f'but its config.json says vocab_size {bert.config.vocab_size}')
+    model = MultitaskBERT(bert, **cfg.model_options()).to(device)
+    if cfg.option == 'pretrain':
+        for p in model.encoder_parameters(): p.requires_grad_(False)
+    return model
+
+def _optimizer(cfg: TrainConfig, model: MultitaskBERT, method: GradMethod) -> AdamW:
+    "AdamW over the model's groups, and over the method's parameters at a constant learning rate."
+    groups = param_groups(model, cfg.weight_decay)
+    if method.parameters():
+        groups.append({'params': method.parameters(), 'weight_decay': 0.0,
+                       'lr': cfg.method_lr, 'constant_lr': True})
+    return AdamW(groups, lr=cfg.learning_rate)
+
+def _run_length(cfg: TrainConfig, train: dict) -> tuple[int | None, int]:
+    "Steps per epoch (None with a budget) and the run's total steps."
+    if cfg.train_examples is not None:      # annealing's horizon: one batch_size batch a step
+        return None, math.ceil(cfg.train_examples / cfg.batch_size)
+    sizes = {t: len(e) for t, e in train.items()}
+    n = cfg.steps_per_epoch or epoch_steps(cfg.schedule, sizes, cfg.batch_size)
+    return n, n * cfg.epochs
+
+def _setup(cfg: TrainConfig) -> Setup:
+    "Data, model, gradient method and optimizer of a run."
+    device = _resolve_device(cfg.device)
+    tune_malloc()
+    torch.manual_seed(cfg.seed)
+    out = Path(cfg.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    names = [course_file('.', t, s).name for t in cfg.tasks for s in ('train', 'dev')]
+    data_dir = find_data_dir(cfg.data_dir, files=names)
+    tok = BertTokenizer.from_pretrained(cfg.pretrained)
+    def encoded(task, split):
+        examples = load_examples(course_file(data_dir, task, split), task)
+        return encode_examples(examples, tok, cfg.max_length, cfg.cache_dir)
+    train = {t: encoded(t, 'train') for t in cfg.tasks}
+    dev = {t: encoded(t, 'dev') for t in cfg.tasks}
+    model = _build_model(cfg, tok, device)
+    aux_gen = torch.Generator().manual_seed(cfg.seed + 1)
+    method = make_method(cfg.method, cfg.tasks, reduction=cfg.pcgrad_reduction, generator=aux_gen,
+                         diagnostics=cfg.grad_diagnostics, device=device)
+    sentiment = next((t for t in cfg.tasks if t in ('sst', 'cfimdb')), None)
+    class_w = None
+    if cfg.class_weights and sentiment:
+        class_w = class_weights(train[sentiment].labels, model.num_labels).to(device)
+    shared = [p for p in model.shared_parameters() if p.requires_grad]
+    specific = [p for p in model.task_parameters() if p.requires_grad] + method.parameters()
+    precision = _resolve_precision(cfg.precision, device)
+    opt = _optimizer(cfg, model, method)
+    step_loss = StepLoss(cfg, model, class_w, aux_gen)
+    return Setup(cfg, out, device, precision, data_dir, tok, train, dev, model, method, opt,
+                 step_loss, shared, specific, aux_gen, *_run_length(cfg, train))
+
+# %% ../nbs/16_train.ipynb #7eca6349
+@dataclass
+class RunState:
+    "Where a run is: everything but the weights that is saved, and restored on resume."
+    step: int = 0                  # steps taken (skipped ones too): the position in the stream
+    epoch: int = 0                 # the epoch under way
+    done: int = 0                  # steps taken in this epoch
+    drawn: int = 0                 # training examples drawn from the stream in this epoch
+    skipped: int = 0               # steps skipped for a non-finite loss or gradient, in all
+    history: list = field(default_factory=list)       # one record per finished epoch
+    best: dict | None = None       # score, epoch and dev metrics of the best epoch so far
+    losses: list = field(default_factory=list)        # this epoch: the loss of each step
+    task_losses: dict = field(default_factory=dict)   # this epoch: {task: [its loss per step]}
+    examples: dict = field(default_factory=dict)      # this epoch: {task: examples trained on}
+    grad_stats: list = field(default_factory=list)    # this epoch: gradient diagnostics, per step
+    weights: dict = field(default_factory=dict)       # the method's task weights at the last step
+
+    def record_step(self, steps: dict, losses: dict, weights: dict, stats: dict | None):
+        "A step that trained: its losses, examples, task weights and diagnostics."
+        self.losses.append(sum(l.item() for l in losses.values()))
+        for t, l in losses.items(): self.task_losses.setdefault(t, []).append(l.item())
+        for t, idx in steps.items(): self.examples[t] = self.examples.get(t, 0) + len(idx)
+        self.weights |= weights
+        if stats is not None: self.grad_stats.append(stats | {'step': self.step})
+
+    def epoch_record(self, metrics: dict, seconds: float) -> dict:
+        "The history line of the epoch that just ended."
+        rec = {'epoch': self.epoch, 'step': self.step,
+               'train_loss': float(np.mean(self.losses)) if self.losses else float('nan'),
+               'task_losses': {t: float(np.mean(v)) for t, v in self.task_losses.items()},
+               'examples': dict(self.examples), 'method_weights': dict(self.weights),
+               'dev': metrics, 'seconds': seconds, 'skipped_steps': self.skipped}
+        if self.grad_stats: rec['grad_stats'] = self.grad_stats
+        return rec
+
+    def next_epoch(self):
+        self.epoch += 1
+        self.done, self.drawn = 0, 0
+        self.losses, self.task_losses, self.examples, self.grad_stats = [], {}, {}, []
+
+# %% ../nbs/16_train.ipynb #6fccf7e9
+def _epoch_budget(cfg: TrainConfig, epoch: int) -> int | None:
+    "The training examples of `epoch` if the run has a budget (split evenly over the epochs)."
+    if cfg.train_examples is None: return None
+    b, e = cfg.train_examples, cfg.epochs
+    return b * (epoch + 1) // e - b * epoch // e
+
+def _epoch_over(s: Setup, st: RunState) -> bool:
+    budget = _epoch_budget(s.cfg, st.epoch)
+    return st.drawn >= budget if budget is not None else st.done >= s.n_steps
+
+def _cut(steps: dict, room: int) -> dict:
+    "The first `room` examples of a step, task by task (the last step of a budget)."
+    out = {}
+    for t, idx in steps.items():
+        if room <= 0: break
+        out[t] = idx[:room]
+        room -= len(out[t])
+    return out
+
+def _stream(s: Setup, position: int):
+    "The run's one stream of steps (the schedules notebook), moved on to `position` when resuming."
+    data_gen = torch.Generator().manual_seed(s.cfg.seed)
+    lengths = {t: e.lengths() for t, e in s.train.items()}
+    cfg = s.cfg
+    order = cfg.task_order or None
+    items = run_stream(cfg.schedule, lengths, cfg.batch_size, data_gen, s.total_steps, order)
+    for _ in range(position): next(items)
+    return items
+
+def _epoch_steps(s: Setup, st: RunState, items):
+    "This epoch's steps from the stream: `n_steps` steps, or its share of the budget of examples."
+    budget = _epoch_budget(s.cfg, st.epoch)
+    while not _epoch_over(s, st):
+        steps = next(items)
+        yield steps if budget is None else _cut(steps, budget - st.drawn)
+
+def _batch(s: Setup, task: str, idx) -> dict:
+    "The examples `idx` of a task's training set as a batch on the model's device."
+    b = make_batch(s.train[task], idx, s.tok, s.cfg.max_length, data_pair_mode(s.model))
+    return to_device(b, s.device)
+
+def _train_step(s: Setup, steps: dict, where: str) -> tuple[dict, dict, str | None]:
+    "One optimizer step on {task: indices}: the task losses, the task weights, what was not finite."
+    s.opt.zero_grad(set_to_none=True)
+    separable = s.method.separable      # one task's graph alive at a time
+    groups = [[t] for t in steps] if separable else [list(steps)]
+    task_losses, weights = {}, {}
+    for group in groups:
+        with autocast(s.device, s.precision):
+            ls = {t: s.step_loss(t, _batch(s, t, steps[t])) for t in group}
+        problem = check_losses(ls, where)
+        if problem is not None: return task_losses, weights, problem
+        weights |= s.method.backward(ls, s.shared, s.specific)
+        task_losses |= {t: l.detach() for t, l in ls.items()}
+    trainable = s.shared + s.specific
+    norm = grad_norm(trainable)
+    if not math.isfinite(norm):
+        problem = f'the gradient norm is {norm} at {where}, tasks {list(task_losses)}'
+        return task_losses, weights, problem
+    if s.cfg.grad_clip and norm > s.cfg.grad_clip:    # the norm just computed, as clip_grad_norm_
+        for p in trainable:
+            if p.grad is not None: p.grad.mul_(s.cfg.grad_clip / (norm + 1e-6))
+    s.opt.step()
+    s.step_loss.after_step()
+    return task_losses, weights, None
+
+def _step(s: Setup, st: RunState, steps: dict):
+    "Set the learning rate, take one step, record it (or skip it, or stop, if it was not finite)."
+    cfg = s.cfg
+    lr = lr_at(st.step, st.epoch, cfg.learning_rate, cfg.warmup_steps, cfg.lr_decay)
+    for g in s.opt.param_groups:
+        if not g.get('constant_lr'): g['lr'] = lr
+    where = f'step {st.step} (epoch {st.epoch}, step {st.done} of the epoch)'
+    task_losses, weights, problem = _train_step(s, steps, where)
+    if problem is None: st.record_step(steps, task_losses, weights, s.method.last_stats)
+    elif cfg.skip_nonfinite:
+        st.skipped += 1
+        s.opt.zero_grad(set_to_none=True)
+    else:
+        raise NonFiniteError(f'{problem}. Training stopped; the last good state is in '
+                             f'{s.out/"last"} (resume with resume=True, or skip_nonfinite=True '
+                             'to skip such steps).')
+    st.step += 1
+    st.done += 1
+    st.drawn += sum(len(idx) for idx in steps.values())
+
+# %% ../nbs/16_train.ipynb #fc7bd2e4
+def _save_last(s: Setup, st: RunState):
+    "The resumable state, in out_dir/last."
+    teacher = s.step_loss.teacher
+    save_state(s.out/'last', {
+        'config': s.cfg.to_dict(), 'run': dataclasses.asdict(st),
+        'model': s.model.state_dict(), 'optimizer': s.opt.state_dict(),
+        'method': [p.detach() for p in s.method.parameters()],
+        'teacher': teacher.model.state_dict() if teacher is not None else None,
+        'rng': rng_states(aux=s.aux_gen)})
+
+def _restore(s: Setup, saved: dict) -> RunState:
+    "Load a saved state into the model, optimizer, method and generators; return the run's state."
+    s.model.load_state_dict(saved['model'])
+    s.opt.load_state_dict(saved['optimizer'])
+    with torch.no_grad():
+        for p, v in zip(s.method.parameters(), saved['method']): p.copy_(v)
+    if s.step_loss.teacher is not None: s.step_loss.teacher.model.load_state_dict(saved['teacher'])
+    set_rng_states(saved['rng'], aux=s.aux_gen)
+    st = RunState(**saved['run'])
+    of = f' of {s.n_steps}' if s.n_steps else ''
+    print(f'resuming {s.out} at epoch {st.epoch}, step {st.done}{of}')
+    return st
+
+def _after_step(s: Setup, st: RunState, stop: StopSignals):
+    "Save and stop on a signal; save every `checkpoint_every` steps (but not as an epoch ends)."
+    if stop.requested:
+        _save_last(s, st)
+        how = (f"run(..., out_dir='{s.out}', resume=True) "
+               f'or minbert_train ... --out_dir {s.out} --resume')
+        of = f' of {s.n_steps}' if s.n_steps else ''
+        name = signal.Signals(stop.signum).name
+        where = f'epoch {st.epoch}, step {st.done}{of}'
+        raise Interrupted(f'training interrupted by {name} at {where}; the state is saved in '
+                          f'{s.out/"last"}. Resume with {how}', stop.signum)
+    every = s.cfg.checkpoint_every
+    if every and st.step % every == 0 and not _epoch_over(s, st): _save_last(s, st)
+
+def _train_epoch(s: Setup, st: RunState, items, stop: StopSignals):
+    "The steps of one epoch, with a progress bar (in steps, or in examples with a budget)."
+    budget = _epoch_budget(s.cfg, st.epoch)
+    total, unit = (s.n_steps, 'step') if budget is None else (budget, 'ex')
+    bar = tqdm(total=total, initial=st.done if budget is None else st.drawn, unit=unit,
+               desc=f'epoch {st.epoch}', disable=not s.cfg.progress, leave=False)
+    s.model.train()
+    for steps in _epoch_steps(s, st, items):
+        _step(s, st, steps)
+        bar.update(1 if budget is None else sum(len(i) for i in steps.values()))
+        _after_step(s, st, stop)
+    bar.close()
+
+def _end_epoch(s: Setup, st: RunState, seconds: float):
+    "Score dev, record the epoch, keep the best checkpoint and its predictions, save the state."
+    cfg = s.cfg
+    metrics, preds = evaluate_sets(s.model, s.dev, s.tok, cfg.max_length, cfg.eval_batch_size,
+                                   s.device, s.precision)
+    rec = st.epoch_record(metrics, seconds)
+    st.history.append(rec)
+    print(_summary(rec))
+    lines = ''.join(json.dumps(r) + '\n' for r in st.history)
+    atomic_write(s.out/'history.jsonl', lambda f: f.write(lines.encode()))
+    if st.best is None or _score(metrics) > st.best['score']:
+        st.best = {'score': _score(metrics), 'epoch': st.epoch, 'dev': metrics}
+        extra = {'train_config': cfg.to_dict(), 'eval_batch_size': cfg.eval_batch_size,
+                 'precision': s.precision, 'epoch': st.epoch, 'dev': metrics}
+        save_checkpoint(s.out/'best', s.model, s.tok, cfg.model_options(), cfg.max_length, extra)
+        _write_predictions(s, preds, s.out/'predictions')
+    st.next_epoch()
+    _save_last(s, st)
+
+def _write_predictions(s: Setup, preds: dict, folder: Path):
+    "Dev predictions (already computed), and test predictions for the test files there are."
+    cfg = s.cfg
+    for t, e in s.dev.items(): write_predictions(folder/f'{t}-dev-output.csv', t, e.ids, preds[t])
+    for t in cfg.tasks:
+        f = course_file(s.data_dir, t, 'test')
+        if not f.is_file(): continue
+        examples = load_examples(f, t, labeled=False)
+        e = encode_examples(examples, s.tok, cfg.max_length, cfg.cache_dir)
+        p = predict_task(s.model, e, s.tok, cfg.max_length, cfg.eval_batch_size, s.device,
+                         s.precision)
+        write_predictions(folder/f'{t}-test-output.csv', t, e.ids, p)
+
+# %% ../nbs/16_train.ipynb #9adb9d74
+def _summary(rec: dict) -> str:
+    shown = ('sst_acc', 'cfimdb_acc', 'para_acc', 'sts_corr', 'overall')
+    keys = [k for k in shown if k in rec['dev']]
+    return (f"epoch {rec['epoch']}: train loss {rec['train_loss']:.4f} | "
+            + ' '.join(f'{k} {rec["dev"][k]:.4f}' for k in keys) + f" | {rec['seconds']:.0f} s")
 
 def _score(metrics: dict) -> float:
-    "The number that picks the best epoch: the course's overall score, or the mean of the task scores present."
-    return metrics.get('overall', float(np.mean([metrics[k] for k in ('sst_acc', 'cfimdb_acc', 'para_acc', 'sts_corr') if k in metrics])))
+    "What picks the best epoch: the course's overall score, else the mean of the task scores."
+    keys = ('sst_acc', 'cfimdb_acc', 'para_acc', 'sts_corr')
+    return metrics.get('overall', float(np.mean([metrics[k] for k in keys if k in metrics])))
+
+def _config(config: TrainConfig | None, overrides: dict) -> TrainConfig:
+    try: return dataclasses.replace(config or TrainConfig(), **overrides)
+    except TypeError as e:
+        names = [f.name for f in dataclasses.fields(TrainConfig)]
+        raise ValueError(f'{e}; TrainConfig fields are {names}') from None
 
 def _resume_state(out: Path, cfg: TrainConfig) -> dict | None:
     "The saved state of an interrupted run in `out`, checked against `cfg`; None if there is none."
     if not (out/'last'/'state.pt').is_file():
-        warnings.warn(f'resume: no saved state in {out/"last"}; starting from the beginning'); return None
+        warnings.warn(f'resume: no saved state in {out/"last"}; starting from the beginning')
+        return None
     st = load_state(out/'last')
     saved, now = st['config'], cfg.to_dict()
     diff = sorted(k for k in now if k not in RESUME_FREE and saved.get(k) != now[k])
-    if diff: raise ValueError(f'cannot resume {out}: the config differs in {diff} '
-                              f'(saved: {[saved.get(k) for k in diff]}, now: {[now[k] for k in diff]})')
+    if diff:
+        was, now_ = [saved.get(k) for k in diff], [now[k] for k in diff]
+        raise ValueError(f'cannot resume {out}: the config differs in {diff} '
+                         f'(saved: {was}, now: {now_})')
     return st
 
+def _announce(s: Setup):
+    cfg = s.cfg
+    length = f'{cfg.epochs} epochs of {s.n_steps} steps'
+    if s.n_steps is None: length = f'{cfg.train_examples:,} examples in {cfg.epochs} epochs'
+    n = sum(p.numel() for p in s.shared + s.specific)
+    sets = ', '.join(f'{t} ({len(e)})' for t, e in s.train.items())
+    print(f'training on {sets}: {length}, schedule {cfg.schedule}, method {cfg.method}, '
+          f'{n:,} trainable parameters, device {s.device}, {s.precision}')
+
 def run(config: TrainConfig | None = None, resume: bool = False, **overrides) -> dict:
-    "Train as `config` (with `overrides`) says; returns the best dev metrics, its epoch, the checkpoint and the history."
-    try: cfg = dataclasses.replace(config or TrainConfig(), **overrides)
-    except TypeError as e:
-        names = [f.name for f in dataclasses.fields(TrainConfig)]
-        raise ValueError(f'{e}; TrainConfig fields are {names}') from None
-    device = _resolve_device(cfg.device)
-    autocast = torch.autocast('cuda', dtype=torch.bfloat16) if device.type == 'cuda' and torch.cuda.is_bf16_supported() else nullcontext()
-    tune_malloc()
-    torch.manual_seed(cfg.seed)
-    data_gen = torch.Generator().manual_seed(cfg.seed)          # batches and schedule
-    aux_gen = torch.Generator().manual_seed(cfg.seed + 1)       # SMART noise, PCGrad order: on or off, the data order stays
-    out = Path(cfg.out_dir); out.mkdir(parents=True, exist_ok=True)
-    saved = _resume_state(out, cfg) if resume else None
-
-    data_dir = find_data_dir(cfg.data_dir, files=[course_file('.', t, s).name for t in cfg.tasks for s in ('train', 'dev')])
-    tok = BertTokenizer.from_pretrained(cfg.pretrained)
-    def encoded(task, split): return encode_examples(load_examples(course_file(data_dir, task, split), task), tok, cfg.max_length, cfg.cache_dir)
-    train = {t: encoded(t, 'train') for t in cfg.tasks}
-    dev = {t: encoded(t, 'dev') for t in cfg.tasks}
-
-    bert = BertModel.from_pretrained(cfg.pretrained, hidden_dropout_prob=cfg.dropout,
-                                     attention_probs_dropout_prob=cfg.dropout, attn_impl=cfg.attn_impl)
-    if len(tok) != bert.config.vocab_size:
-        raise ValueError(f'the vocabulary of {cfg.pretrained} has {len(tok)} tokens but its config.json says vocab_size {bert.config.vocab_size}')
-    model = MultitaskBERT(bert, **cfg.model_options()).to(device)
-    if cfg.option == 'pretrain':
-        for p in model.encoder_parameters(): p.requires_grad_(False)
-    method = make_method(cfg.method, cfg.tasks, reduction=cfg.pcgrad_reduction, generator=aux_gen, diagnostics=cfg.grad_diagnostics)
-    opt = AdamW(param_groups(model, cfg.weight_decay) + ([{'params': method.parameters(), 'weight_decay': 0.0}] if method.parameters() else []),
-                lr=cfg.learning_rate)
-    shared = [p for p in model.encoder_parameters() if p.requires_grad]
-    specific = [p for p in model.head_parameters() if p.requires_grad] + method.parameters()
-    trainable = shared + specific
-    sentiment = next((t for t in cfg.tasks if t in ('sst', 'cfimdb')), None)
-    class_w = class_weights(train[sentiment].labels, model.num_labels).to(device) if cfg.class_weights and sentiment else None
-    step_loss = StepLoss(cfg, model, class_w, aux_gen)
-    pair = data_pair_mode(model)
-
-    lengths = {t: e.lengths() for t, e in train.items()}
-    n_steps = cfg.steps_per_epoch or epoch_steps(cfg.schedule, {t: len(e) for t, e in train.items()}, cfg.batch_size)
-    def stream(epoch):   # the schedule's epochs, back to back, so that steps_per_epoch may exceed one
-        for e in itertools.count(epoch):
-            yield from SCHEDULES[cfg.schedule](lengths, cfg.batch_size, data_gen, order=cfg.task_order or None, epoch=e, epochs=cfg.epochs)
-
-    # where to start: the beginning, or the saved state
-    step, history, best, start_epoch, done, losses, grad_stats, skipped = 0, [], None, 0, 0, [], [], 0
-    epoch_start = None
-    if saved is not None:
-        model.load_state_dict(saved['model']); opt.load_state_dict(saved['optimizer'])
-        with torch.no_grad():
-            for p, v in zip(method.parameters(), saved['method']): p.copy_(v)
-        if step_loss.teacher is not None: step_loss.teacher.model.load_state_dict(saved['teacher'])
-        step, history, best, skipped = saved['step'], saved['history'], saved['best'], saved['skipped']
-        start_epoch, done, losses, grad_stats = saved['epoch'], saved['step_in_epoch'], saved['epoch_losses'], saved['grad_stats']
-        epoch_start = saved['rng']['data_epoch_start']
-        set_rng_states(saved['rng'], aux=aux_gen, data=data_gen)
-        print(f'resuming {out} at epoch {start_epoch}, step {done} of {n_steps}')
-
-    def save_last(epoch, in_epoch):
-        save_state(out/'last', {
-            'config': cfg.to_dict(), 'epoch': epoch, 'step_in_epoch': in_epoch, 'step': step, 'skipped': skipped,
-            'model': model.state_dict(), 'optimizer': opt.state_dict(), 'method': [p.detach() for p in method.parameters()],
-            'teacher': step_loss.teacher.model.state_dict() if step_loss.teacher is not None else None,
-            'rng': rng_states(aux=aux_gen, data=data_gen) | {'data_epoch_start': epoch_start}, 'history': history, 'best': best,
-            'epoch_losses': losses, 'grad_stats': grad_stats})
-
-    def train_step(steps: dict, where: str) -> tuple[dict, str | None]:
-        "One optimizer step on {task: example indices}; returns the task losses and what was not finite (None if all was)."
-        opt.zero_grad(set_to_none=True)
-        groups = [[t] for t in steps] if method.separable else [list(steps)]   # separable: one task's graph alive at a time
-        task_losses = {}
-        for group in groups:
-            with autocast:
-                ls = {t: step_loss(t, to_device(make_batch(train[t], steps[t], tok, cfg.max_length, pair), device)) for t in group}
-            problem = check_losses(ls, where)
-            if problem is not None: return task_losses, problem
-            method.backward(ls, shared, specific)
-            task_losses |= {t: l.detach() for t, l in ls.items()}
-        norm = grad_norm(trainable)
-        if not math.isfinite(norm): return task_losses, f'the gradient norm is {norm} at {where}, tasks {list(task_losses)}'
-        if cfg.grad_clip and norm > cfg.grad_clip:             # clip with the norm just computed (as clip_grad_norm_ does)
-            for p in trainable:
-                if p.grad is not None: p.grad.mul_(cfg.grad_clip / (norm + 1e-6))
-        opt.step(); step_loss.after_step()
-        return task_losses, None
-
-    if saved is None:
-        print(f'training on {", ".join(f"{t} ({len(e)})" for t, e in train.items())}: {cfg.epochs} epochs of {n_steps} '
-              f'{cfg.schedule} steps, method {cfg.method}, {sum(p.numel() for p in trainable):,} trainable parameters, device {device}')
+    "Train as `config` and `overrides` say; the best dev metrics, its epoch, checkpoint, history."
+    cfg = _config(config, overrides)
+    saved = _resume_state(Path(cfg.out_dir), cfg) if resume else None
+    s = _setup(cfg)
+    st = _restore(s, saved) if saved is not None else RunState()
+    if saved is None: _announce(s)
+    items = _stream(s, st.step)
     with StopSignals() as stop:
-        for epoch in range(start_epoch, cfg.epochs):
-            model.train(); t0 = time.time()
-            if done == 0: epoch_start = data_gen.get_state()
-            else: data_gen.set_state(epoch_start)     # replay this epoch's schedule and skip the steps already done
-            items = itertools.islice(stream(epoch), n_steps)
-            for _ in range(done): next(items)
-            for item in tqdm(items, total=n_steps, initial=done, desc=f'epoch {epoch}', disable=not cfg.progress, leave=False):
-                for g in opt.param_groups: g['lr'] = lr_at(step, epoch, cfg.learning_rate, cfg.warmup_steps, cfg.lr_decay)
-                where = f'step {step} (epoch {epoch}, step {done} of the epoch)'
-                task_losses, problem = train_step(as_steps(item), where)
-                if problem is not None:
-                    if not cfg.skip_nonfinite:
-                        raise NonFiniteError(f'{problem}. Training stopped; the last good state is in {out/"last"} '
-                                             f'(resume with resume=True, or skip_nonfinite=True to skip such steps).')
-                    skipped += 1; opt.zero_grad(set_to_none=True)
-                else:
-                    if method.last_stats is not None: grad_stats.append(method.last_stats | {'step': step})
-                    losses.append(sum(l.item() for l in task_losses.values()))
-                step += 1; done += 1
-                if stop.requested:
-                    save_last(epoch, done)
-                    how = f"run(..., out_dir='{out}', resume=True) or minbert_train ... --out_dir {out} --resume"
-                    raise Interrupted(f'training interrupted by {signal.Signals(stop.signum).name} at epoch {epoch}, '
-                                      f'step {done} of {n_steps}; the state is saved in {out/"last"}. Resume with {how}', stop.signum)
-                if cfg.checkpoint_every and step % cfg.checkpoint_every == 0 and done < n_steps: save_last(epoch, done)
-            with autocast: metrics, preds = evaluate_sets(model, dev, tok, cfg.max_length, cfg.eval_batch_size, device)
-            rec = {'epoch': epoch, 'step': step, 'train_loss': float(np.mean(losses)) if losses else float('nan'),
-                   'dev': metrics, 'seconds': time.time() - t0, 'skipped_steps': skipped}
-            if grad_stats: rec['grad_stats'] = grad_stats
-            history.append(rec)
-            print(_summary(epoch, rec))
-            atomic_write(out/'history.jsonl', lambda f: f.write(''.join(json.dumps(r) + '\n' for r in history).encode()))
-            if best is None or _score(metrics) > best['score']:
-                best = {'score': _score(metrics), 'epoch': epoch, 'dev': metrics}
-                save_checkpoint(out/'best', model, tok, cfg.model_options(), cfg.max_length,
-                                {'train_config': cfg.to_dict(), 'eval_batch_size': cfg.eval_batch_size, 'epoch': epoch, 'dev': metrics})
-                _write_predictions(model, tok, cfg, data_dir, dev, preds, out/'predictions', device)
-            done, losses, grad_stats = 0, [], []
-            save_last(epoch + 1, 0)
-    print(f"best dev (epoch {best['epoch']}): " + ' '.join(f'{k} {v:.4f}' for k, v in best['dev'].items() if not isinstance(v, list)))
-    return {'dev': best['dev'], 'best_epoch': best['epoch'], 'checkpoint': str(out/'best'), 'history': history}
-
-def _write_predictions(model, tok, cfg, data_dir, dev, preds, folder, device):
-    "Dev predictions (already computed) and test predictions (for the test files present)."
-    for t, e in dev.items(): write_predictions(folder/f'{t}-dev-output.csv', t, e.ids, preds[t])
-    for t in cfg.tasks:
-        f = course_file(data_dir, t, 'test')
-        if not f.is_file(): continue
-        e = encode_examples(load_examples(f, t, labeled=False), tok, cfg.max_length, cfg.cache_dir)
-        write_predictions(folder/f'{t}-test-output.csv', t, e.ids, predict_task(model, e, tok, cfg.max_length, cfg.eval_batch_size, device))
+        while st.epoch < cfg.epochs:
+            t0 = time.time()
+            _train_epoch(s, st, items, stop)
+            _end_epoch(s, st, time.time() - t0)
+    best = st.best
+    scores = ' '.join(f'{k} {v:.4f}' for k, v in best['dev'].items() if not isinstance(v, list))
+    print(f"best dev (epoch {best['epoch']}): {scores}")
+    return {'dev': best['dev'], 'best_epoch': best['epoch'], 'checkpoint': str(s.out/'best'),
+            'history': st.history}
 
 # %% ../nbs/16_train.ipynb #65ef90ea
 CURVE_KEYS = ('overall', 'sst_acc', 'para_acc', 'sts_corr')
@@ -401,14 +695,18 @@ def summary_table(runs: dict, keys=CURVE_KEYS) -> str:
 def train_cli(recipe: str = 'default',     # preset: 'default' (about 15 min on 2 CPU cores) or 'full'
               data_dir: str = None, pretrained: str = None, out_dir: str = None, option: str = None,
               tasks: str = None,            # comma-separated, e.g. sst,para,sts
-              epochs: int = None, steps_per_epoch: int = None, batch_size: int = None, eval_batch_size: int = None,
+              epochs: int = None, steps_per_epoch: int = None,
+              train_examples: int = None,   # a budget: training examples of the whole run
+              batch_size: int = None, eval_batch_size: int = None,
               lr: float = None, lr_decay: float = None, warmup_steps: int = None, weight_decay: float = None,
               grad_clip: float = None, dropout: float = None, max_length: int = None, seed: int = None,
-              device: str = None, pooling: str = None, pair_mode: str = None, head: str = None, head_hidden: int = None,
+              device: str = None, precision: str = None,
+              pooling: str = None, pair_mode: str = None, head: str = None, head_hidden: int = None,
               head_activation: str = None, head_dropout: float = None,
               share_pair_layers: store_true = False, class_weights: store_true = False, attn_impl: str = None,
               schedule: str = None, task_order: str = None, task_weights: str = None,  # e.g. sts=0.5,para=1
-              method: str = None, pcgrad_reduction: str = None, grad_diagnostics: store_true = False,
+              method: str = None, method_lr: float = None, pcgrad_reduction: str = None,
+              grad_diagnostics: store_true = False,
               smart_tasks: str = None, smart_weight: float = None, smart_sigma: float = None, smart_steps: int = None,
               smart_step_size: float = None, smart_projection: float = None,
               bregman_tasks: str = None, bregman_weight: float = None, bregman_beta: float = None,
