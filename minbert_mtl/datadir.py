@@ -10,17 +10,23 @@ from fastcore.script import call_parse
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['DATA_ENV', 'REPO_DATA', 'COURSE_DATA_URL', 'MULTITASK_FILES', 'COURSE_FILES', 'find_data_dir', 'download',
-           'download_cli']
+__all__ = ['DATA_ENV', 'REPO_DATA', 'COURSE_DATA_URL', 'MULTITASK_FILES', 'COURSE_FILES', 'find_data_dir', 'atomic_write',
+           'download', 'download_cli']
 
 # %% ../nbs/00_datadir.ipynb #e9df8778
 DATA_ENV = 'MINBERT_DATA'
-REPO_DATA = Path(importlib.util.find_spec('minbert_mtl').origin).resolve().parent.parent/'data'
-COURSE_DATA_URL = 'https://raw.githubusercontent.com/gpoesia/minbert-default-final-project/main/data/'
-MULTITASK_FILES = ('ids-sst-train.csv', 'ids-sst-dev.csv', 'quora-train.csv', 'quora-dev.csv',
-                   'sts-train.csv', 'sts-dev.csv')
-COURSE_FILES = MULTITASK_FILES + ('ids-sst-test-student.csv', 'quora-test-student.csv', 'sts-test-student.csv',
-                                  'ids-cfimdb-train.csv', 'ids-cfimdb-dev.csv', 'ids-cfimdb-test-student.csv')
+REPO_DATA = Path(importlib.util.find_spec('minbert_mtl').origin).resolve().parent.parent / 'data'
+COURSE_DATA_URL = (
+    'https://raw.githubusercontent.com/gpoesia/minbert-default-final-project/main/data/'
+)
+MULTITASK_FILES = (
+    'ids-sst-train.csv', 'ids-sst-dev.csv', 'quora-train.csv', 'quora-dev.csv', 'sts-train.csv',
+    'sts-dev.csv',
+)
+COURSE_FILES = MULTITASK_FILES + (
+    'ids-sst-test-student.csv', 'quora-test-student.csv', 'sts-test-student.csv',
+    'ids-cfimdb-train.csv', 'ids-cfimdb-dev.csv', 'ids-cfimdb-test-student.csv',
+)
 
 # %% ../nbs/00_datadir.ipynb #2d920087
 def _missing(folder: Path, files) -> list[str]:
@@ -58,30 +64,46 @@ def find_data_dir(path: str | Path | None = None,  # a folder given explicitly; 
         f'\nTo get them: set {DATA_ENV}=/path/to/folder/with/the/csv/files, '
         f'or run `minbert_download` to fetch them into {repo_data}.')
 
+# %% ../nbs/00_datadir.ipynb #4a1d0f12
+def atomic_write(path: str | Path, write) -> Path:
+    "Call `write(f)` on a temporary file beside `path`, then rename it to `path`."
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    try:
+        with os.fdopen(fd, 'wb') as f:
+            write(f)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
 # %% ../nbs/00_datadir.ipynb #7ca7b7ce
-def download(dest: str | Path = REPO_DATA,        # the folder to write into
-             base_url: str = COURSE_DATA_URL,     # where the files are: an https:// or file:// folder address
-             files=COURSE_FILES,                  # which files
-             overwrite: bool = False,             # fetch again files that are already there
-             timeout: float = 60,                 # seconds to wait for a server
-            ) -> list[Path]:
+def download(
+    dest: str | Path = REPO_DATA,  # the folder to write into
+    base_url: str = COURSE_DATA_URL,  # where the files are: an https:// or file:// folder address
+    files=COURSE_FILES,  # which files
+    overwrite: bool = False,  # fetch again files that are already there
+    timeout: float = 60,  # seconds to wait for a server
+) -> list[Path]:
     "Fetch the course `files` from `base_url` into `dest`; returns the paths written."
-    dest = Path(dest); dest.mkdir(parents=True, exist_ok=True)
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
     base_url = base_url if base_url.endswith('/') else base_url + '/'
     written, failed = [], []
     for name in tqdm(files, desc='course files', unit='file'):
-        target = dest/name
-        if target.exists() and not overwrite: continue
-        fd, tmp = tempfile.mkstemp(dir=dest, prefix=f'.{name}.', suffix='.part')
+        target = dest / name
+        if target.exists() and not overwrite:
+            continue
         try:
-            with urllib.request.urlopen(base_url + name, timeout=timeout) as r, os.fdopen(fd, 'wb') as f:
-                shutil.copyfileobj(r, f)
-            os.replace(tmp, target); written.append(target)
+            with urllib.request.urlopen(base_url + name, timeout=timeout) as r:
+                atomic_write(target, lambda f: shutil.copyfileobj(r, f))
+            written.append(target)
         except OSError as e:
             failed.append(f'{name} ({e})')
-        finally:
-            if os.path.exists(tmp): os.unlink(tmp)
-    if failed: raise OSError(f'Could not fetch from {base_url}: ' + '; '.join(failed))
+    if failed:
+        raise OSError(f'Could not fetch from {base_url}: ' + '; '.join(failed))
     return written
 
 # %% ../nbs/00_datadir.ipynb #88932dac

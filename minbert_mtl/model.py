@@ -8,86 +8,135 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from .bert import BertModel
+from .data import TASKS
 
 # %% auto #0
-__all__ = ['POOLINGS', 'MODEL_PAIR_MODES', 'HEADS', 'HEAD_ACTIVATIONS', 'TASK_NAMES', 'pool', 'mlp', 'MultitaskBERT',
-           'class_weights', 'task_loss']
+__all__ = ['POOLINGS', 'MODEL_PAIR_MODES', 'HEADS', 'HEAD_ACTIVATIONS', 'pool', 'mlp', 'MultitaskBERT', 'class_weights',
+           'task_loss']
 
 # %% ../nbs/07_multitask.ipynb #dd88a04b
 POOLINGS = ('cls', 'pooler', 'mean')
 MODEL_PAIR_MODES = ('cross', 'bi', 'cosine')
 HEADS = ('linear', 'mlp')
 HEAD_ACTIVATIONS = {'relu': nn.ReLU, 'gelu': nn.GELU, 'tanh': nn.Tanh}
-TASK_NAMES = ('sst', 'para', 'sts', 'cfimdb')
+
 
 def pool(out: dict, attention_mask: Tensor, how: str) -> Tensor:
     "Sentence vectors (B, H) from the encoder's output: 'cls', 'pooler' or 'mean' over real tokens."
-    if how == 'cls': return out['last_hidden_state'][:, 0]
-    if how == 'pooler': return out['pooler_output']
-    m = attention_mask[..., None].to(out['last_hidden_state'].dtype)          # (B, T, 1)
-    return (out['last_hidden_state'] * m).sum(1) / m.sum(1).clamp_min(1)      # (B, H)
+    if how == 'cls':
+        return out['last_hidden_state'][:, 0]
+    if how == 'pooler':
+        return out['pooler_output']
+    m = attention_mask[..., None].to(out['last_hidden_state'].dtype)  # (B, T, 1)
+    return (out['last_hidden_state'] * m).sum(1) / m.sum(1).clamp_min(1)  # (B, H)
+
 
 def mlp(d_in: int, d_hidden: int, d_out: int, activation: str, dropout: float) -> nn.Sequential:
-    return nn.Sequential(nn.Linear(d_in, d_hidden), HEAD_ACTIVATIONS[activation](), nn.Dropout(dropout), nn.Linear(d_hidden, d_out))
+    return nn.Sequential(
+        nn.Linear(d_in, d_hidden),
+        HEAD_ACTIVATIONS[activation](),
+        nn.Dropout(dropout),
+        nn.Linear(d_hidden, d_out),
+    )
 
 # %% ../nbs/07_multitask.ipynb #4df7ec30
 class MultitaskBERT(nn.Module):
     "A shared `BertModel` with sentiment, paraphrase and similarity heads."
-    def __init__(self, bert: BertModel,
-                 num_labels: int = 5,            # sentiment classes: 5 for SST, 2 for CFIMDB
-                 pooling: str = 'cls',           # sentence vector: 'cls', 'pooler' or 'mean'
-                 pair_mode: str = 'cross',       # pairs: 'cross', 'bi' ([u; v; |u-v|; u*v]) or 'cosine'
-                 head: str = 'linear',           # 'linear' or 'mlp'
-                 head_hidden: int = 256,         # hidden size of MLP heads
-                 head_activation: str = 'relu',  # activation of MLP heads
-                 head_dropout: float | dict = 0.1,  # dropout before each head; one value or {task: p}
-                 share_pair_layers: bool = False,   # paraphrase and similarity MLPs share their first layer
-                ):
+
+    def __init__(
+        self,
+        bert: BertModel,
+        num_labels: int = 5,  # sentiment classes: 5 for SST, 2 for CFIMDB
+        pooling: str = 'cls',  # sentence vector: 'cls', 'pooler' or 'mean'
+        pair_mode: str = 'cross',  # pairs: 'cross', 'bi' ([u; v; |u-v|; u*v]) or 'cosine'
+        head: str = 'linear',  # 'linear' or 'mlp'
+        head_hidden: int = 256,  # hidden size of MLP heads
+        head_activation: str = 'relu',  # activation of MLP heads
+        head_dropout: float | dict = 0.1,  # dropout before each head; one value or {task: p}
+        share_pair_layers: bool = False,  # paraphrase and similarity MLPs share their first layer
+    ):
         super().__init__()
-        for name, v, allowed in (('pooling', pooling, POOLINGS), ('pair_mode', pair_mode, MODEL_PAIR_MODES),
-                                 ('head', head, HEADS), ('head_activation', head_activation, tuple(HEAD_ACTIVATIONS))):
-            if v not in allowed: raise ValueError(f'{name} must be one of {allowed}, not {v!r}')
-        if share_pair_layers and head != 'mlp': raise ValueError("share_pair_layers needs head='mlp'")
-        self.bert, self.pooling, self.pair_mode, self.num_labels = bert, pooling, pair_mode, num_labels
+        for name, v, allowed in (
+            ('pooling', pooling, POOLINGS),
+            ('pair_mode', pair_mode, MODEL_PAIR_MODES),
+            ('head', head, HEADS),
+            ('head_activation', head_activation, tuple(HEAD_ACTIVATIONS)),
+        ):
+            if v not in allowed:
+                raise ValueError(f'{name} must be one of {allowed}, not {v!r}')
+        if share_pair_layers and head != 'mlp':
+            raise ValueError("share_pair_layers needs head='mlp'")
+        self.bert, self.pooling, self.pair_mode, self.num_labels = (
+            bert, pooling, pair_mode, num_labels,
+        )
         H = bert.config.hidden_size
-        p = head_dropout if isinstance(head_dropout, dict) else {t: head_dropout for t in ('sst', 'para', 'sts')}
+        p = (
+            head_dropout
+            if isinstance(head_dropout, dict)
+            else {t: head_dropout for t in ('sst', 'para', 'sts')}
+        )
         self.dropout = nn.ModuleDict({t: nn.Dropout(p.get(t, 0.1)) for t in ('sst', 'para', 'sts')})
-        make = (lambda d_in, d_out: nn.Linear(d_in, d_out)) if head == 'linear' else \
-               (lambda d_in, d_out: mlp(d_in, head_hidden, d_out, head_activation, 0.0))
+        make = (
+            (lambda d_in, d_out: nn.Linear(d_in, d_out))
+            if head == 'linear'
+            else (lambda d_in, d_out: mlp(d_in, head_hidden, d_out, head_activation, 0.0))
+        )
         self.sentiment = make(H, num_labels)
         pair_in = 4 * H if pair_mode == 'bi' else H
-        if pair_mode == 'cosine':    # cos(u, v) -> a paraphrase logit a*cos + b; similarity 2.5 * (cos + 1)
+        if (
+            pair_mode == 'cosine'
+        ):  # cos(u, v) -> a paraphrase logit a*cos + b; similarity 2.5 * (cos + 1)
             self.paraphrase = nn.Linear(1, 1)
-            with torch.no_grad(): self.paraphrase.weight.fill_(5.0); self.paraphrase.bias.fill_(-2.5)
+            with torch.no_grad():
+                self.paraphrase.weight.fill_(5.0)
+                self.paraphrase.bias.fill_(-2.5)
             self.similarity = None
         elif share_pair_layers:
-            self.pair_trunk = nn.Sequential(nn.Linear(pair_in, head_hidden), HEAD_ACTIVATIONS[head_activation]())
+            self.pair_trunk = nn.Sequential(
+                nn.Linear(pair_in, head_hidden), HEAD_ACTIVATIONS[head_activation]()
+            )
             self.paraphrase, self.similarity = nn.Linear(head_hidden, 1), nn.Linear(head_hidden, 1)
         else:
             self.paraphrase, self.similarity = make(pair_in, 1), make(pair_in, 1)
-        if not share_pair_layers: self.pair_trunk = None
+        if not share_pair_layers:
+            self.pair_trunk = None
 
     def embeddings(self, batch: dict) -> dict[str, Tensor]:
-        "The embedding layer's output (B, T, H) for each input of the batch: {'inputs': x} or {'inputs_a': x, 'inputs_b': x}."
-        return {k: self.bert.embed(v['input_ids'], v.get('token_type_ids')) for k, v in batch.items() if k.startswith('inputs')}
+        """The embedding layer's output (B, T, H) for each input of the batch: {'inputs': x} or
+        {'inputs_a': x, 'inputs_b': x}."""
+        return {
+            k: self.bert.embed(v['input_ids'], v.get('token_type_ids'))
+            for k, v in batch.items()
+            if k.startswith('inputs')
+        }
 
     def embed(self, inputs: dict, x: Tensor | None = None) -> Tensor:
-        "Sentence vectors (B, H) of one tokenized input; from the embeddings `x` (B, T, H) when given."
-        if x is None: out = self.bert(inputs['input_ids'], inputs['attention_mask'], inputs.get('token_type_ids'))
-        else: out = self.bert.encode(x, inputs['attention_mask'])
+        """Sentence vectors (B, H) of one tokenized input; from the embeddings `x` (B, T, H) when
+        given."""
+        if x is None:
+            out = self.bert(
+                inputs['input_ids'], inputs['attention_mask'], inputs.get('token_type_ids')
+            )
+        else:
+            out = self.bert.encode(x, inputs['attention_mask'])
         return pool(out, inputs['attention_mask'], self.pooling)
 
     def _vec(self, batch: dict, key: str, embeds: dict | None) -> Tensor:
         return self.embed(batch[key], None if embeds is None else embeds[key])
 
     def _pair_features(self, batch: dict, task: str, embeds: dict | None) -> Tensor:
-        if 'inputs' in batch: return self.dropout[task](self._vec(batch, 'inputs', embeds))     # cross-encoder: (B, H)
-        u, v = self._vec(batch, 'inputs_a', embeds), self._vec(batch, 'inputs_b', embeds)      # (B, H) each
-        if self.pair_mode == 'cosine': return F.cosine_similarity(u, v, dim=-1)[:, None]       # (B, 1)
-        return self.dropout[task](torch.cat([u, v, (u - v).abs(), u * v], dim=-1))            # (B, 4H)
+        if 'inputs' in batch:
+            return self.dropout[task](self._vec(batch, 'inputs', embeds))  # cross-encoder: (B, H)
+        u, v = (
+            self._vec(batch, 'inputs_a', embeds),
+            self._vec(batch, 'inputs_b', embeds),
+        )  # (B, H) each
+        if self.pair_mode == 'cosine':
+            return F.cosine_similarity(u, v, dim=-1)[:, None]  # (B, 1)
+        return self.dropout[task](torch.cat([u, v, (u - v).abs(), u * v], dim=-1))  # (B, 4H)
 
     def _pair_head(self, x: Tensor, head: nn.Module) -> Tensor:
-        return head(self.pair_trunk(x) if self.pair_trunk is not None else x).squeeze(-1)      # (B,)
+        return head(self.pair_trunk(x) if self.pair_trunk is not None else x).squeeze(-1)  # (B,)
 
     def predict_sentiment(self, batch: dict, embeds: dict | None = None) -> Tensor:
         "Class logits (B, C)."
@@ -96,20 +145,32 @@ class MultitaskBERT(nn.Module):
     def predict_paraphrase(self, batch: dict, embeds: dict | None = None) -> Tensor:
         "Paraphrase logits (B,)."
         x = self._pair_features(batch, 'para', embeds)
-        return self.paraphrase(x).squeeze(-1) if self.pair_mode == 'cosine' else self._pair_head(x, self.paraphrase)
+        return (
+            self.paraphrase(x).squeeze(-1)
+            if self.pair_mode == 'cosine'
+            else self._pair_head(x, self.paraphrase)
+        )
 
     def predict_similarity(self, batch: dict, embeds: dict | None = None) -> Tensor:
         "Similarity scores (B,), on the 0-5 scale."
         x = self._pair_features(batch, 'sts', embeds)
-        if self.pair_mode == 'cosine': return 2.5 * (x.squeeze(-1) + 1)
+        if self.pair_mode == 'cosine':
+            return 2.5 * (x.squeeze(-1) + 1)
         return self._pair_head(x, self.similarity)
 
     def predict(self, batch: dict, embeds: dict | None = None) -> Tensor:
-        "The raw output for the batch's task; from the given embedding-layer outputs `embeds` if any (see `embeddings`)."
-        return {'sst': self.predict_sentiment, 'cfimdb': self.predict_sentiment,
-                'para': self.predict_paraphrase, 'sts': self.predict_similarity}[batch['task']](batch, embeds)
+        """The raw output for the batch's task; from the given embedding-layer outputs `embeds` if
+        any (see `embeddings`)."""
+        return {
+            'sst': self.predict_sentiment,
+            'cfimdb': self.predict_sentiment,
+            'para': self.predict_paraphrase,
+            'sts': self.predict_similarity,
+        }[batch['task']](batch, embeds)
 
-    def encoder_parameters(self): return self.bert.parameters()
+    def encoder_parameters(self):
+        return self.bert.parameters()
+
     def head_parameters(self):
         enc = {id(p) for p in self.bert.parameters()}
         return [p for p in self.parameters() if id(p) not in enc]
@@ -130,9 +191,15 @@ def class_weights(labels: Tensor, num_classes: int) -> Tensor:
     counts = torch.bincount(labels, minlength=num_classes).float()
     return len(labels) / (num_classes * counts.clamp_min(1))
 
+
 def task_loss(task: str, output: Tensor, labels: Tensor, weights: Tensor | None = None) -> Tensor:
-    "Mean loss of one batch: cross-entropy (sentiment), BCE with logits (paraphrase), MSE (similarity)."
-    if task in ('sst', 'cfimdb'): return F.cross_entropy(output, labels, weight=weights)
-    if task == 'para': return F.binary_cross_entropy_with_logits(output, labels.float())
-    if task == 'sts': return F.mse_loss(output, labels.float())
-    raise ValueError(f'unknown task {task!r}; expected one of {TASK_NAMES}')
+    """Mean loss of one batch: cross-entropy (sentiment), BCE with logits (paraphrase), MSE
+    (similarity)."""
+    if task not in TASKS:
+        raise ValueError(f'unknown task {task!r}; expected one of {tuple(TASKS)}')
+    kind = TASKS[task].kind
+    if kind == 'multiclass':
+        return F.cross_entropy(output, labels, weight=weights)
+    if kind == 'binary':
+        return F.binary_cross_entropy_with_logits(output, labels.float())
+    return F.mse_loss(output, labels.float())

@@ -4,31 +4,43 @@
 
 # %% ../nbs/01_tokenizer.ipynb #fec5d2bc
 from __future__ import annotations
-import re, unicodedata
+import json, re, unicodedata
 from pathlib import Path
 import torch
 
 # %% auto #0
-__all__ = ['MAX_WORD_CHARS', 'SPECIAL_TOKENS', 'is_whitespace', 'is_control', 'is_punctuation', 'is_cjk', 'clean_text',
-           'strip_accents', 'split_punctuation', 'lower', 'basic_tokenize', 'wordpiece', 'truncate_pair', 'pad_rows',
-           'BertTokenizer']
+__all__ = ['MAX_WORD_CHARS', 'SPECIAL_TOKENS', 'TOKENIZER_CONFIG', 'is_whitespace', 'is_control', 'is_punctuation', 'is_cjk',
+           'clean_text', 'strip_accents', 'split_punctuation', 'lower', 'basic_tokenize', 'wordpiece', 'truncate_pair',
+           'pad_rows', 'check_uncased', 'BertTokenizer']
 
 # %% ../nbs/01_tokenizer.ipynb #6be0b685
 def is_whitespace(ch: str) -> bool:
     "Space, tab, newline, carriage return, or a Unicode space separator (category Zs)."
     return ch in ' \t\n\r' or unicodedata.category(ch) == 'Zs'
 
+
 def is_control(ch: str) -> bool:
     "A control, format, private-use or unassigned character (category C*), except tab and newlines."
     return ch not in '\t\n\r' and unicodedata.category(ch).startswith('C')
 
+
 def is_punctuation(ch: str) -> bool:
     "Every non-alphanumeric printable ASCII character, and Unicode punctuation (category P*)."
     cp = ord(ch)
-    return 33 <= cp <= 47 or 58 <= cp <= 64 or 91 <= cp <= 96 or 123 <= cp <= 126 or unicodedata.category(ch).startswith('P')
+    return (
+        33 <= cp <= 47
+        or 58 <= cp <= 64
+        or 91 <= cp <= 96
+        or 123 <= cp <= 126
+        or unicodedata.category(ch).startswith('P')
+    )
 
-_CJK = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x2A6DF), (0x2A700, 0x2B73F),
-        (0x2B740, 0x2B81F), (0x2B820, 0x2CEAF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F))
+
+_CJK = (
+    (0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x2A6DF), (0x2A700, 0x2B73F),
+    (0x2B740, 0x2B81F), (0x2B820, 0x2CEAF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F),
+)
+
 
 def is_cjk(ch: str) -> bool:
     "A CJK Unified Ideograph (the blocks BERT's authors list; Hangul and kana are not among them)."
@@ -40,25 +52,38 @@ def clean_text(text: str) -> str:
     "Drop NUL, U+FFFD and control characters; turn white space into ' '; space out CJK ideographs."
     out = []
     for ch in text:
-        if ch == '\x00' or ch == '\ufffd' or is_control(ch): continue
-        if is_whitespace(ch): out.append(' ')
-        elif is_cjk(ch): out.append(f' {ch} ')
-        else: out.append(ch)
+        if ch == '\x00' or ch == '\ufffd' or is_control(ch):
+            continue
+        if is_whitespace(ch):
+            out.append(' ')
+        elif is_cjk(ch):
+            out.append(f' {ch} ')
+        else:
+            out.append(ch)
     return ''.join(out)
+
 
 def strip_accents(word: str) -> str:
     "Decompose (NFD) and drop the combining marks: 'café' -> 'cafe'."
-    return ''.join(ch for ch in unicodedata.normalize('NFD', word) if unicodedata.category(ch) != 'Mn')
+    return ''.join(
+        ch for ch in unicodedata.normalize('NFD', word) if unicodedata.category(ch) != 'Mn'
+    )
+
 
 def split_punctuation(word: str) -> list[str]:
-    "Every punctuation character becomes a token of its own: \"don't!\" -> ['don', \"'\", 't', '!']."
+    """Every punctuation character becomes a token of its own: \"don't!\" -> ['don', \"'\", 't',
+    '!']."""
     out, cur = [], []
     for ch in word:
         if is_punctuation(ch):
-            if cur: out.append(''.join(cur)); cur = []
+            if cur:
+                out.append(''.join(cur))
+                cur = []
             out.append(ch)
-        else: cur.append(ch)
-    if cur: out.append(''.join(cur))
+        else:
+            cur.append(ch)
+    if cur:
+        out.append(''.join(cur))
     return out
 
 # %% ../nbs/01_tokenizer.ipynb #733c83ce
@@ -94,40 +119,71 @@ def wordpiece(word: str, vocab, unk: str = '[UNK]') -> list[str]:
 # %% ../nbs/01_tokenizer.ipynb #abd67d5c
 SPECIAL_TOKENS = ('[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]')
 _SPECIAL_RE = re.compile('(' + '|'.join(map(re.escape, SPECIAL_TOKENS)) + ')')
-_ASCII_DROP = {i: None for i in [*range(0, 9), 11, 12, *range(14, 32), 127]}   # control characters
+_ASCII_DROP = {i: None for i in [*range(0, 9), 11, 12, *range(14, 32), 127]}  # control characters
 _ASCII_DROP.update({9: ' ', 10: ' ', 13: ' '})
 _ASCII_WORDS = re.compile(r'[a-z0-9]+|[^a-z0-9 ]')
+
 
 def _ascii_basic_tokenize(text: str) -> list[str]:
     "`basic_tokenize` for ASCII text."
     return _ASCII_WORDS.findall(text.translate(_ASCII_DROP).lower())
 
+
 def truncate_pair(a: list, b: list, budget: int) -> tuple[list, list]:
     "Share `budget` tokens between `a` and `b`: the shorter keeps up to half (the first on ties)."
-    if len(a) + len(b) <= budget: return a, b
-    if len(a) <= len(b): n_a = min(len(a), budget // 2); n_b = budget - n_a
-    else:                n_b = min(len(b), budget // 2); n_a = budget - n_b
+    if len(a) + len(b) <= budget:
+        return a, b
+    if len(a) <= len(b):
+        n_a = min(len(a), budget // 2)
+        n_b = budget - n_a
+    else:
+        n_b = min(len(b), budget // 2)
+        n_a = budget - n_b
     return a[:n_a], b[:n_b]
+
 
 def pad_rows(rows: list[list[int]], types: list[list[int]] | None = None, pad_id: int = 0) -> dict:
     "Pad id rows to the longest into LongTensors `input_ids`, `token_type_ids`, `attention_mask`."
     T = max(map(len, rows), default=0)
-    ids = torch.full((len(rows), T), pad_id, dtype=torch.long)             # (B, T)
-    tt = torch.zeros((len(rows), T), dtype=torch.long)                     # (B, T)
-    mask = torch.zeros((len(rows), T), dtype=torch.long)                   # (B, T)
+    ids = torch.full((len(rows), T), pad_id, dtype=torch.long)  # (B, T)
+    tt = torch.zeros((len(rows), T), dtype=torch.long)  # (B, T)
+    mask = torch.zeros((len(rows), T), dtype=torch.long)  # (B, T)
     for i, r in enumerate(rows):
-        ids[i, :len(r)] = torch.tensor(r); mask[i, :len(r)] = 1
-        if types is not None: tt[i, :len(r)] = torch.tensor(types[i])
+        ids[i, : len(r)] = torch.tensor(r)
+        mask[i, : len(r)] = 1
+        if types is not None:
+            tt[i, : len(r)] = torch.tensor(types[i])
     return {'input_ids': ids, 'token_type_ids': tt, 'attention_mask': mask}
+
+
+TOKENIZER_CONFIG = {'do_lower_case': True, 'tokenizer_class': 'BertTokenizer'}  # what it does
+
+
+def check_uncased(folder: str | Path):
+    "Refuse a model folder whose `tokenizer_config.json` says it is cased: we always lower-case."
+    path = Path(folder) / 'tokenizer_config.json'
+    if not path.is_file():
+        return
+    if json.loads(path.read_text(encoding='utf-8')).get('do_lower_case', True) is False:
+        raise ValueError(
+            f'{path} says do_lower_case: false: a cased model, whose vocabulary has capitals. '
+            "This tokenizer is uncased and would lower-case every word; use an uncased model "
+            '(e.g. bert-base-uncased).'
+        )
+
 
 class BertTokenizer:
     "Uncased BERT tokenizer: basic tokenization, then WordPiece over `vocab` (a list of pieces)."
+
     def __init__(self, vocab: list[str]):
         self.vocab = {tok: i for i, tok in enumerate(vocab)}
         self.ids_to_tokens = list(vocab)
         missing = [t for t in SPECIAL_TOKENS if t not in self.vocab]
-        if missing: raise ValueError(f'vocab lacks the special tokens {missing}')
-        self.pad_id, self.unk_id, self.cls_id, self.sep_id, self.mask_id = (self.vocab[t] for t in SPECIAL_TOKENS)
+        if missing:
+            raise ValueError(f'vocab lacks the special tokens {missing}')
+        self.pad_id, self.unk_id, self.cls_id, self.sep_id, self.mask_id = (
+            self.vocab[t] for t in SPECIAL_TOKENS
+        )
         self._cache: dict[str, list[str]] = {}
 
     @classmethod
@@ -138,24 +194,33 @@ class BertTokenizer:
 
     @classmethod
     def from_pretrained(cls, name_or_dir: str | Path = 'all-MiniLM-L6-v2'):
-        "The tokenizer of a pretrained model: a folder holding `vocab.txt`, or a known model name."
+        """The tokenizer of a pretrained uncased model: a folder holding `vocab.txt`, or a known
+        model name. A cased model is refused (see `check_uncased`)."""
         from minbert_mtl.pretrained import resolve_pretrained
-        return cls.from_file(resolve_pretrained(name_or_dir).vocab_file)
 
-    def __len__(self): return len(self.ids_to_tokens)
+        files = resolve_pretrained(name_or_dir)
+        check_uncased(files.folder)
+        return cls.from_file(files.vocab_file)
+
+    def __len__(self):
+        return len(self.ids_to_tokens)
 
     def _pieces(self, word: str) -> list[str]:
         p = self._cache.get(word)
-        if p is None: p = self._cache[word] = wordpiece(word, self.vocab)
+        if p is None:
+            p = self._cache[word] = wordpiece(word, self.vocab)
         return p
 
     def tokenize(self, text: str) -> list[str]:
         "Text to word pieces."
         out = []
         for part in _SPECIAL_RE.split(text) if '[' in text else (text,):
-            if part in SPECIAL_TOKENS: out.append(part); continue
+            if part in SPECIAL_TOKENS:
+                out.append(part)
+                continue
             words = _ascii_basic_tokenize(part) if part.isascii() else basic_tokenize(part)
-            for w in words: out.extend(self._pieces(w))
+            for w in words:
+                out.extend(self._pieces(w))
         return out
 
     def convert_tokens_to_ids(self, tokens: list[str]) -> list[int]:
@@ -164,29 +229,40 @@ class BertTokenizer:
     def convert_ids_to_tokens(self, ids) -> list[str]:
         return [self.ids_to_tokens[int(i)] for i in ids]
 
-    def _ids(self, text: str) -> list[int]: return self.convert_tokens_to_ids(self.tokenize(text))
+    def _ids(self, text: str) -> list[int]:
+        return self.convert_tokens_to_ids(self.tokenize(text))
 
     def build(self, a: list[int], b: list[int] | None = None) -> tuple[list[int], list[int]]:
         "Ids and token types of `[CLS] a [SEP]` or `[CLS] a [SEP] b [SEP]`."
         ids = [self.cls_id, *a, self.sep_id]
-        if b is None: return ids, [0] * len(ids)
+        if b is None:
+            return ids, [0] * len(ids)
         return ids + [*b, self.sep_id], [0] * len(ids) + [1] * (len(b) + 1)
 
     def encode(self, text: str, pair: str | None = None) -> list[int]:
         "Ids of `[CLS] text [SEP]` (or `[CLS] text [SEP] pair [SEP]`), not truncated."
         return self.build(self._ids(text), None if pair is None else self._ids(pair))[0]
 
-    def encode_truncated(self, text: str, pair: str | None = None, max_length: int = 128) -> tuple[list[int], list[int]]:
+    def encode_truncated(
+        self, text: str, pair: str | None = None, max_length: int = 128
+    ) -> tuple[list[int], list[int]]:
         "Ids and token types, truncated to `max_length` (pairs longest first)."
         a = self._ids(text)
-        if pair is None: return self.build(a[:max(max_length - 2, 0)])
+        if pair is None:
+            return self.build(a[: max(max_length - 2, 0)])
         return self.build(*truncate_pair(a, self._ids(pair), max(max_length - 3, 0)))
 
     def __call__(self, texts, pairs=None, max_length: int = 128) -> dict:
-        "Batch of texts (and pairs) to padded LongTensors `input_ids`, `token_type_ids`, `attention_mask`."
-        if isinstance(texts, str): texts = [texts]
-        if isinstance(pairs, str): pairs = [pairs]
+        """Batch of texts (and pairs) to padded LongTensors `input_ids`, `token_type_ids`,
+        `attention_mask`."""
+        if isinstance(texts, str):
+            texts = [texts]
+        if isinstance(pairs, str):
+            pairs = [pairs]
         if pairs is not None and len(pairs) != len(texts):
             raise ValueError(f'{len(texts)} texts but {len(pairs)} pairs')
-        rows = [self.encode_truncated(t, None if pairs is None else pairs[i], max_length) for i, t in enumerate(texts)]
+        rows = [
+            self.encode_truncated(t, None if pairs is None else pairs[i], max_length)
+            for i, t in enumerate(texts)
+        ]
         return pad_rows([r[0] for r in rows], [r[1] for r in rows], self.pad_id)
