@@ -10,7 +10,87 @@ import torch.nn.functional as F
 from torch import nn, Tensor
 
 # %% auto #0
-__all__ = ['ATTENTION_IMPLS', 'dropout_mask', 'dropout', 'Dropout', 'attention', 'additive_mask', 'SelfAttention']
+__all__ = ['ATTENTION_IMPLS', 'plain_dropout', 'attention', 'additive_mask', 'SelfAttention', 'dropout_mask', 'dropout',
+           'Dropout']
+
+# %% ../nbs/02_attention.ipynb #b685d594
+def plain_dropout(
+    x: Tensor, p: float, training: bool = True, generator: torch.Generator | None = None
+) -> Tensor:
+    "Inverted dropout, as the formula says: keep with probability 1 - p, scale by 1 / (1 - p)."
+    if not training or p == 0:
+        return x
+    keep = torch.rand(x.shape, generator=generator) >= p
+    return x * keep.to(x.device) / (1 - p)
+
+# %% ../nbs/02_attention.ipynb #2f73417c
+def attention(
+    q: Tensor,  # queries (B, h, T, d)
+    k: Tensor,  # keys (B, h, T, d)
+    v: Tensor,  # values (B, h, T, d)
+    mask: Tensor | None = None,  # additive, to (B, h, T, T): 0 keep, very negative drop
+    dropout_p: float = 0.0,  # dropout on the attention weights (training only)
+    training: bool = False,
+) -> tuple[Tensor, Tensor]:
+    """Scaled dot-product attention, step by step; returns the output (B, h, T, d) and the weights
+    (B, h, T, T)."""
+    scores = q @ k.transpose(-2, -1) / math.sqrt(q.size(-1))  # (B, h, T, T)
+    if mask is not None:
+        scores = scores + mask  # (B, h, T, T)
+    weights = scores.softmax(dim=-1)  # (B, h, T, T), rows sum to 1
+    dropped = weights
+    if training and dropout_p > 0:
+        dropped = dropout(weights, dropout_p)  # the 16-bit masks of *Making it fast*
+    return dropped @ v, weights  # (B, h, T, d), (B, h, T, T)
+
+# %% ../nbs/02_attention.ipynb #bdd39c33
+def additive_mask(attention_mask: Tensor, dtype=torch.float32) -> Tensor:
+    """(B, T) mask of 1 = attend, 0 = padding, to an additive (B, 1, 1, T) mask of 0 and the
+    dtype's minimum."""
+    return (1.0 - attention_mask[:, None, None, :].to(dtype)) * torch.finfo(dtype).min
+
+# %% ../nbs/02_attention.ipynb #dc259dea
+ATTENTION_IMPLS = ('sdpa', 'naive')
+
+
+class SelfAttention(nn.Module):
+    """Multi-head self-attention: projections `query`, `key`, `value`; `impl` 'sdpa' (fused) or
+    'naive'."""
+
+    def __init__(self, hidden_size: int, num_heads: int, dropout: float = 0.1, impl: str = 'sdpa'):
+        super().__init__()
+        if hidden_size % num_heads:
+            raise ValueError(
+                f'hidden_size {hidden_size} is not a multiple of num_heads {num_heads}'
+            )
+        if impl not in ATTENTION_IMPLS:
+            raise ValueError(f"attn_impl must be one of {ATTENTION_IMPLS}, not {impl!r}")
+        self.num_heads = num_heads
+        self.head_size = hidden_size // num_heads
+        self.dropout = dropout
+        self.impl = impl
+        self.query = nn.Linear(hidden_size, hidden_size)
+        self.key = nn.Linear(hidden_size, hidden_size)
+        self.value = nn.Linear(hidden_size, hidden_size)
+
+    def heads(self, x: Tensor) -> Tensor:
+        "(B, T, H) -> (B, h, T, d)"
+        B, T, _ = x.shape
+        return x.view(B, T, self.num_heads, self.head_size).transpose(1, 2)
+
+    def forward(self, x: Tensor, mask: Tensor | None = None) -> Tensor:
+        "x (B, T, H), additive mask (B, 1, 1, T) -> (B, T, H)"
+        B, T, H = x.shape
+        q = self.heads(self.query(x))  # (B, h, T, d)
+        k = self.heads(self.key(x))
+        v = self.heads(self.value(x))
+        p = self.dropout if self.training else 0.0
+        fusable = p == 0 or x.device.type != 'cpu'  # CPU kernels cannot fuse dropout
+        if self.impl == 'sdpa' and fusable:
+            out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=p)
+        else:
+            out, _ = attention(q, k, v, mask, p, self.training)  # (B, h, T, d)
+        return out.transpose(1, 2).reshape(B, T, H)  # (B, T, H): heads merged
 
 # %% ../nbs/02_attention.ipynb #5b4b6378
 def dropout_mask(
@@ -19,13 +99,11 @@ def dropout_mask(
     "A float mask of `shape`: 0 with probability p' = round(p * 2^16) / 2^16, else 1 / (1 - p')."
     k = min(round(p * 2**16), 2**16 - 1)  # p' = k / 2^16
     n = math.prod(shape)
-    bits = torch.empty((n + 3) // 4, dtype=torch.int64).random_(
-        -(2**63), None, generator=generator
-    )  # all 64 bits random
+    bits = torch.empty((n + 3) // 4, dtype=torch.int64)
+    bits.random_(-(2**63), None, generator=generator)  # all 64 bits random
     r = bits.view(torch.int16)[:n].view(shape)  # four uniform 16-bit integers per draw
-    return (
-        (r >= k - 2**15).to(dtype).mul_(2**16 / (2**16 - k))
-    )  # kept with probability 1 - p', scaled
+    kept = (r >= k - 2**15).to(dtype)  # kept with probability 1 - p'
+    return kept.mul_(2**16 / (2**16 - k))  # scaled by 1 / (1 - p')
 
 
 def dropout(
@@ -55,76 +133,3 @@ class Dropout(nn.Module):
 
     def extra_repr(self) -> str:
         return f'p={self.p}'
-
-# %% ../nbs/02_attention.ipynb #2f73417c
-def attention(
-    q: Tensor,  # queries (B, h, T, d)
-    k: Tensor,  # keys (B, h, T, d)
-    v: Tensor,  # values (B, h, T, d)
-    mask: Tensor
-    | None = None,  # additive mask broadcastable to (B, h, T, T): 0 = keep, very negative = drop
-    dropout_p: float = 0.0,  # dropout on the attention weights (training only)
-    training: bool = False,
-) -> tuple[Tensor, Tensor]:
-    """Scaled dot-product attention, step by step; returns the output (B, h, T, d) and the weights
-    (B, h, T, T)."""
-    scores = q @ k.transpose(-2, -1) / math.sqrt(q.size(-1))  # (B, h, T, T)
-    if mask is not None:
-        scores = scores + mask  # (B, h, T, T)
-    weights = scores.softmax(dim=-1)  # (B, h, T, T), rows sum to 1
-    dropped = dropout(weights, dropout_p, training)  # (B, h, T, T)
-    return dropped @ v, weights  # (B, h, T, d), (B, h, T, T)
-
-# %% ../nbs/02_attention.ipynb #bdd39c33
-def additive_mask(attention_mask: Tensor, dtype=torch.float32) -> Tensor:
-    """(B, T) mask of 1 = attend, 0 = padding, to an additive (B, 1, 1, T) mask of 0 and the
-    dtype's minimum."""
-    return (1.0 - attention_mask[:, None, None, :].to(dtype)) * torch.finfo(dtype).min
-
-# %% ../nbs/02_attention.ipynb #dc259dea
-ATTENTION_IMPLS = ('sdpa', 'naive')
-
-
-class SelfAttention(nn.Module):
-    """Multi-head self-attention: projections `query`, `key`, `value`; `impl` 'sdpa' (fused) or
-    'naive'."""
-
-    def __init__(self, hidden_size: int, num_heads: int, dropout: float = 0.1, impl: str = 'sdpa'):
-        super().__init__()
-        if hidden_size % num_heads:
-            raise ValueError(
-                f'hidden_size {hidden_size} is not a multiple of num_heads {num_heads}'
-            )
-        if impl not in ATTENTION_IMPLS:
-            raise ValueError(f"attn_impl must be one of {ATTENTION_IMPLS}, not {impl!r}")
-        self.num_heads, self.head_size, self.dropout, self.impl = (
-            num_heads,
-            hidden_size // num_heads,
-            dropout,
-            impl,
-        )
-        self.query = nn.Linear(hidden_size, hidden_size)
-        self.key = nn.Linear(hidden_size, hidden_size)
-        self.value = nn.Linear(hidden_size, hidden_size)
-
-    def heads(self, x: Tensor) -> Tensor:
-        "(B, T, H) -> (B, h, T, d)"
-        B, T, _ = x.shape
-        return x.view(B, T, self.num_heads, self.head_size).transpose(1, 2)
-
-    def forward(self, x: Tensor, mask: Tensor | None = None) -> Tensor:
-        "x (B, T, H), additive mask (B, 1, 1, T) -> (B, T, H)"
-        B, T, H = x.shape
-        q, k, v = (
-            self.heads(self.query(x)),
-            self.heads(self.key(x)),
-            self.heads(self.value(x)),
-        )  # (B, h, T, d) each
-        p = self.dropout if self.training else 0.0
-        if self.impl == 'sdpa' and (
-            p == 0 or x.device.type != 'cpu'
-        ):  # CPU kernels cannot fuse dropout
-            out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=p)
-        else:
-            out, _ = attention(q, k, v, mask, p, self.training)  # (B, h, T, d)
-        return out.transpose(1, 2).reshape(B, T, H)  # (B, T, H): heads merged

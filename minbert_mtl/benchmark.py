@@ -296,6 +296,13 @@ def peak_memory_of_run(**overrides) -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20
 
 # %% ../nbs/17_benchmark.ipynb #05a32124
+def _machine(malloc_tuned: bool) -> dict:
+    "What the timings depend on."
+    return {'cpu': platform.processor() or platform.machine(), 'cores': os.cpu_count(),
+            'torch_threads': torch.get_num_threads(), 'torch': torch.__version__,
+            'python': platform.python_version(), 'malloc_tuned': malloc_tuned}
+
+
 def benchmark(
     pretrained: str = 'all-MiniLM-L6-v2',
     data_dir=None,
@@ -307,28 +314,14 @@ def benchmark(
     """All the measurements on real course sentences and the given weights; returns a dict (see
     `format_table`)."""
     t_start = time.perf_counter()
-    malloc_tuned = (
-        tune_malloc()
-    )  # the allocator settings of run(), so the timings are those of training
+    tuned = tune_malloc()  # the allocator settings of run(), so the timings are those of training
     files = resolve_pretrained(pretrained)
     data_dir = find_data_dir(data_dir)
     tok = BertTokenizer.from_pretrained(files.folder)
     tasks = ('sst', 'para', 'sts')
     examples = {t: load_examples(course_file(data_dir, t, 'train'), t) for t in tasks}
-    machine = {
-        'cpu': platform.processor() or platform.machine(),
-        'cores': os.cpu_count(),
-        'torch_threads': torch.get_num_threads(),
-        'torch': torch.__version__,
-        'python': platform.python_version(),
-        'malloc_tuned': malloc_tuned,
-    }
-    res = {
-        'date': time.strftime('%Y-%m-%d %H:%M'),
-        'machine': machine,
-        'pretrained': pretrained,
-        'batch_size': batch_size,
-    }
+    res = {'date': time.strftime('%Y-%m-%d %H:%M'), 'machine': _machine(tuned),
+           'pretrained': pretrained, 'batch_size': batch_size}
     with tempfile.TemporaryDirectory() as cache:
         sents = [s for x in examples['sst'].texts[:3000] for s in x]
         res['tokenizer'] = bench_tokenizer(files.folder, sents, examples['sst'], cache)
@@ -397,21 +390,28 @@ def targets(r: dict) -> dict:
 
 def format_table(r: dict) -> str:
     "The benchmark's results as a Markdown table."
-    tr, lines = (
-        r['training'],
-        [
-            f"Benchmark of {r['date']}: {r['machine']['cpu']}, {r['machine']['cores']} cores, "
-            f"torch {r['machine']['torch']}, {r['pretrained']}, batch size {r['batch_size']}",
-            '',
-            '| measurement | kit | kit (naive attention) | reference | kit / reference |',
-            '| --- | ---: | ---: | ---: | ---: |',
-        ],
-    )
-    for mode, what in (
-        ('fwd_bwd', 'forward+backward'),
-        ('step', 'training step'),
-        ('inference', 'inference'),
-    ):
+    lines = [
+        f"Benchmark of {r['date']}: {r['machine']['cpu']}, {r['machine']['cores']} cores, "
+        f"torch {r['machine']['torch']}, {r['pretrained']}, batch size {r['batch_size']}",
+        '',
+    ]
+    lines += _speed_rows(r['training']) + _padding_rows(r) + _other_rows(r)
+    lines += ['', '| target | measured | bound | met |', '| --- | ---: | --- | --- |']
+    lines += [
+        f"| {k} | {v['value']:.2f} | {v['bound']} | {'yes' if v['met'] else 'NO'} |"
+        for k, v in r['targets'].items()
+    ]
+    return '\n'.join(lines)
+
+
+def _speed_rows(tr: dict) -> list[str]:
+    "Examples/s and tokens/s of kit, naive kit and reference."
+    lines = [
+        '| measurement | kit | kit (naive attention) | reference | kit / reference |',
+        '| --- | ---: | ---: | ---: | ---: |',
+    ]
+    modes = (('fwd_bwd', 'forward+backward'), ('step', 'training step'), ('inference', 'inference'))
+    for mode, what in modes:
         m = tr[mode]
         lines.append(
             f"| {what}, examples/s | {m['kit']['examples_per_s']:.1f} | "
@@ -423,7 +423,12 @@ def format_table(r: dict) -> str:
             f"{m['kit_naive']['tokens_per_s']:.0f} | "
             f"{m['reference']['tokens_per_s']:.0f} | |"
         )
-    lines += [
+    return lines
+
+
+def _padding_rows(r: dict) -> list[str]:
+    "Tokens computed with random batches and with buckets, per task."
+    lines = [
         '',
         '| task | real tokens | computed, random batches | computed, buckets | saved |',
         '| --- | ---: | ---: | ---: | ---: |',
@@ -433,8 +438,13 @@ def format_table(r: dict) -> str:
             f"| {t} | {p['real']:,} | {p['padded_random']:,} | {p['padded_bucketed']:,} | "
             f"{p['computed_ratio']:.2f}x |"
         )
+    return lines
+
+
+def _other_rows(r: dict) -> list[str]:
+    "Bucketing, tokenizer, method overheads, FLOP/s, dropout, memory and the total time."
     tk, ov, fl = r['tokenizer'], r['overheads'], r['flops']
-    lines += [
+    lines = [
         '',
         '| other | value |',
         '| --- | ---: |',
@@ -462,12 +472,7 @@ def format_table(r: dict) -> str:
         )
     if 'seconds' in r:
         lines.append(f"| benchmark time | {r['seconds']:.0f} s |")
-    lines += ['', '| target | measured | bound | met |', '| --- | ---: | --- | --- |']
-    lines += [
-        f"| {k} | {v['value']:.2f} | {v['bound']} | {'yes' if v['met'] else 'NO'} |"
-        for k, v in r['targets'].items()
-    ]
-    return '\n'.join(lines)
+    return lines
 
 
 @call_parse

@@ -13,8 +13,8 @@ from fastcore.script import call_parse
 from safetensors.torch import save as safetensors_bytes
 from .bert import BertConfig, BertModel
 from .datadir import atomic_write
-from .data import TASKS, Encoded, bucket_batches, encode_examples, load_examples, make_batch
-from .data import to_device
+from .data import TASKS, Encoded, bucket_batches, encode_examples, load_examples
+from .data import make_batch, to_device
 from .metrics import accuracy, balanced_accuracy, confusion_matrix, macro_f1
 from .metrics import overall_score, pearson
 from .model import MultitaskBERT

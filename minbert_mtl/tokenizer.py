@@ -102,18 +102,23 @@ def basic_tokenize(text: str) -> list[str]:
 # %% ../nbs/01_tokenizer.ipynb #2d37d312
 MAX_WORD_CHARS = 100
 
+
 def wordpiece(word: str, vocab, unk: str = '[UNK]') -> list[str]:
     "Greedy longest-match-first split of `word` into pieces of `vocab`; `[unk]` when impossible."
-    if len(word) > MAX_WORD_CHARS: return [unk]
+    if len(word) > MAX_WORD_CHARS:
+        return [unk]
     pieces, start = [], 0
     while start < len(word):
         end = len(word)
         while end > start:
             piece = word[start:end] if start == 0 else '##' + word[start:end]
-            if piece in vocab: break
+            if piece in vocab:
+                break
             end -= 1
-        else: return [unk]           # no piece starts here
-        pieces.append(piece); start = end
+        else:
+            return [unk]  # no piece starts here
+        pieces.append(piece)
+        start = end
     return pieces
 
 # %% ../nbs/01_tokenizer.ipynb #abd67d5c

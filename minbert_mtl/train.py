@@ -290,7 +290,8 @@ class StepLoss:
                 generator=self.generator)
         if task in cfg.bregman_tasks:     # student and teacher without dropout (the SMART notebook)
             f = lambda m: m.predict(b).float()
-            loss = loss + cfg.bregman_weight * bregman_term(TASKS[task].kind, model, self.teacher, f)
+            breg = bregman_term(TASKS[task].kind, model, self.teacher, f)
+            loss = loss + cfg.bregman_weight * breg
         if cfg.penalty_p is not None and task == cfg.penalty_task:
             penalty = lp_penalty(self.pen_params, cfg.penalty_p, self.pen_ref)
             loss = loss + cfg.penalty_weight * penalty
