@@ -10,9 +10,10 @@ from pathlib import Path
 import numpy as np
 import torch
 from fastcore.docments import docments
+from safetensors.torch import save_file
 from tqdm.auto import tqdm
 from .attention import ATTENTION_IMPLS
-from .bert import BertModel
+from .bert import BertConfig, BertModel
 from .data import DEFAULT_CACHE, TASKS, course_file, encode_examples, load_examples
 from .data import make_batch, to_device
 from .datadir import atomic_write, find_data_dir
@@ -28,12 +29,12 @@ from .resume import Interrupted, NonFiniteError, StopSignals, check_losses, grad
 from .resume import load_state, rng_states, save_state, set_rng_states
 from .schedules import SCHEDULES, epoch_steps, run_stream
 from .smart import EMATeacher, bregman_term, smart_regularizer
-from .tokenizer import BertTokenizer
+from .tokenizer import SPECIAL_TOKENS, BertTokenizer
 
 # %% auto #0
 __all__ = ['OPTIONS', 'DEVICES', 'TRAIN_PRECISIONS', 'ONE_TASK_SCHEDULES', 'TASK_LISTS', 'RESUME_FREE', 'RECIPES', 'CURVE_KEYS',
-           'TrainConfig', 'param_groups', 'lr_at', 'StepLoss', 'tune_malloc', 'Setup', 'RunState', 'run', 'plot_curves',
-           'summary_table', 'parse_bool', 'train_parser', 'train_cli']
+           'TrainConfig', 'param_groups', 'lr_at', 'StepLoss', 'tune_malloc', 'Setup', 'RunState', 'run',
+           'tiny_pretrained', 'tiny_data', 'plot_curves', 'summary_table', 'parse_bool', 'train_parser', 'train_cli']
 
 # %% ../nbs/16_train.ipynb #6577bf6b
 OPTIONS = ('finetune', 'pretrain')
@@ -696,6 +697,76 @@ def run(config: TrainConfig | None = None, resume: bool = False, **overrides) ->
     print(f"best dev (epoch {best['epoch']}): {scores}")
     return {'dev': best['dev'], 'best_epoch': best['epoch'], 'checkpoint': str(s.out/'best'),
             'history': st.history}
+
+# %% ../nbs/16_train.ipynb #008fabeb
+def tiny_pretrained(folder: Path, seed=0) -> Path:
+    "A random tiny BERT saved as a Hugging Face folder."
+    words = [f'w{i}' for i in range(40)]
+    cfg = BertConfig(
+        vocab_size=len(SPECIAL_TOKENS) + 40,
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=64,
+    )
+    torch.manual_seed(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    save_file(BertModel(cfg).state_dict(), folder / 'model.safetensors')
+    (folder / 'config.json').write_text(
+        json.dumps({k: v for k, v in cfg.to_dict().items() if k != 'attn_impl'})
+    )
+    (folder / 'vocab.txt').write_text('\n'.join(list(SPECIAL_TOKENS) + words))
+    return folder
+
+
+def tiny_data(folder: Path, n=120, seed=0) -> Path:
+    "Course-format files whose labels depend on the words (w0-w9 'positive', w10-w19 'negative')."
+    rng = np.random.default_rng(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def sent():
+        return ' '.join(f'w{i}' for i in rng.integers(0, 20, rng.integers(2, 9)))
+
+    def score(s):
+        return sum(int(w[1:]) < 10 for w in s.split()) / len(s.split())
+
+    for split, m in (('train', n), ('dev', n // 2), ('test-student', n // 4)):
+        lab = split != 'test-student'
+        rows = [sent() for _ in range(m)]
+        (folder / f'ids-sst-{split}.csv').write_text(
+            '\tid\tsentence'
+            + '\tsentiment' * lab
+            + '\n'
+            + ''.join(
+                f'{i}\ts{i}\t{s}' + (f'\t{min(4, int(5 * score(s)))}' if lab else '') + '\n'
+                for i, s in enumerate(rows)
+            )
+        )
+        pairs = [(sent(), sent()) for _ in range(m)]
+        (folder / f'quora-{split}.csv').write_text(
+            '\tid\tsentence1\tsentence2'
+            + '\tis_duplicate' * lab
+            + '\n'
+            + ''.join(
+                f'{i}\tq{i}\t{a}\t{b}'
+                + (f'\t{float(abs(score(a) - score(b)) < 0.25)}' if lab else '')
+                + '\n'
+                for i, (a, b) in enumerate(pairs)
+            )
+        )
+        (folder / f'sts-{split}.csv').write_text(
+            '\tid\tsentence1\tsentence2'
+            + '\tsimilarity' * lab
+            + '\n'
+            + ''.join(
+                f'{i}\tt{i}\t{a}\t{b}'
+                + (f'\t{5 * (1 - abs(score(a) - score(b))):.2f}' if lab else '')
+                + '\n'
+                for i, (a, b) in enumerate(pairs)
+            )
+        )
+    return folder
 
 # %% ../nbs/16_train.ipynb #65ef90ea
 CURVE_KEYS = ('overall', 'sst_acc', 'para_acc', 'sts_corr')
