@@ -720,8 +720,13 @@ def tiny_pretrained(folder: Path, seed=0) -> Path:
     return folder
 
 
+def _course_file(path: Path, columns: str, rows: list[str]):
+    "A file in the course's format: a header with an empty first column, then numbered rows."
+    path.write_text(f'\tid\t{columns}\n' + ''.join(f'{i}\t{r}\n' for i, r in enumerate(rows)))
+
+
 def tiny_data(folder: Path, n=120, seed=0) -> Path:
-    "Course-format files whose labels depend on the words (w0-w9 'positive', w10-w19 'negative')."
+    "Course-format files whose labels follow the words (w0-w9 'positive', w10-w19 'negative')."
     rng = np.random.default_rng(seed)
     folder.mkdir(parents=True, exist_ok=True)
 
@@ -732,40 +737,21 @@ def tiny_data(folder: Path, n=120, seed=0) -> Path:
         return sum(int(w[1:]) < 10 for w in s.split()) / len(s.split())
 
     for split, m in (('train', n), ('dev', n // 2), ('test-student', n // 4)):
-        lab = split != 'test-student'
+        def label(value):  # the test files have no labels
+            return f'\t{value}' if split != 'test-student' else ''
+
         rows = [sent() for _ in range(m)]
-        (folder / f'ids-sst-{split}.csv').write_text(
-            '\tid\tsentence'
-            + '\tsentiment' * lab
-            + '\n'
-            + ''.join(
-                f'{i}\ts{i}\t{s}' + (f'\t{min(4, int(5 * score(s)))}' if lab else '') + '\n'
-                for i, s in enumerate(rows)
-            )
-        )
+        sst = [f's{i}\t{s}' + label(min(4, int(5 * score(s)))) for i, s in enumerate(rows)]
+        _course_file(folder / f'ids-sst-{split}.csv', 'sentence' + label('sentiment'), sst)
         pairs = [(sent(), sent()) for _ in range(m)]
-        (folder / f'quora-{split}.csv').write_text(
-            '\tid\tsentence1\tsentence2'
-            + '\tis_duplicate' * lab
-            + '\n'
-            + ''.join(
-                f'{i}\tq{i}\t{a}\t{b}'
-                + (f'\t{float(abs(score(a) - score(b)) < 0.25)}' if lab else '')
-                + '\n'
-                for i, (a, b) in enumerate(pairs)
-            )
-        )
-        (folder / f'sts-{split}.csv').write_text(
-            '\tid\tsentence1\tsentence2'
-            + '\tsimilarity' * lab
-            + '\n'
-            + ''.join(
-                f'{i}\tt{i}\t{a}\t{b}'
-                + (f'\t{5 * (1 - abs(score(a) - score(b))):.2f}' if lab else '')
-                + '\n'
-                for i, (a, b) in enumerate(pairs)
-            )
-        )
+        gaps = [abs(score(a) - score(b)) for a, b in pairs]
+        cols = 'sentence1\tsentence2'
+        quora = [f'q{i}\t{a}\t{b}' + label(float(g < 0.25)) for i, ((a, b), g) in
+                 enumerate(zip(pairs, gaps))]
+        _course_file(folder / f'quora-{split}.csv', cols + label('is_duplicate'), quora)
+        sts = [f't{i}\t{a}\t{b}' + label(f'{5 * (1 - g):.2f}') for i, ((a, b), g) in
+               enumerate(zip(pairs, gaps))]
+        _course_file(folder / f'sts-{split}.csv', cols + label('similarity'), sts)
     return folder
 
 # %% ../nbs/16_train.ipynb #65ef90ea
