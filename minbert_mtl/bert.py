@@ -110,11 +110,8 @@ class BertEmbeddings(nn.Module):
         if token_type_ids is None:
             token_type_ids = torch.zeros_like(input_ids)
         pos = torch.arange(T, device=input_ids.device)  # (T,)
-        x = (
-            self.word_embeddings(input_ids)
-            + self.position_embeddings(pos)
-            + self.token_type_embeddings(token_type_ids)
-        )  # (B, T, H)
+        x = self.word_embeddings(input_ids)  # (B, T, H)
+        x = x + self.position_embeddings(pos) + self.token_type_embeddings(token_type_ids)
         return self.dropout(self.LayerNorm(x))
 
 

@@ -217,9 +217,8 @@ def encode_examples(
         pieces = [
             [tok.convert_tokens_to_ids(tok.tokenize(t[k])) for t in ex.texts] for k in range(n_cols)
         ]
-        full = (
-            sum(np.array([len(p) for p in col], dtype=np.int64) for col in pieces) + 1 + n_cols
-        )  # with [CLS], [SEP]s
+        lengths = sum(np.array([len(p) for p in col], dtype=np.int64) for col in pieces)
+        full = lengths + 1 + n_cols  # with [CLS] and a [SEP] per sentence
         cols = [[p[:max_length] for p in col] for col in pieces]
         if cache is not None:
             atomic_write(cache, lambda f: np.savez(f, full_length=full, **_pack(cols)))

@@ -224,9 +224,8 @@ def evaluate_files(
     """Score labeled course files with a saved checkpoint; `overall` when SST, Quora and STS are
     all given."""
     model, tok, cfg = load_checkpoint(checkpoint, device)
-    batch_size = batch_size or cfg.get(
-        'eval_batch_size', 128
-    )  # the batches of training's evaluation: identical numbers
+    # the batches of training's evaluation, so that the numbers are identical
+    batch_size = batch_size or cfg.get('eval_batch_size', 128)
     kw = {} if cache_dir == 'default' else {'cache_dir': cache_dir}
     sets = {
         t: encode_examples(load_examples(p, t), tok, cfg['max_length'], **kw)

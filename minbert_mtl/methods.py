@@ -22,11 +22,9 @@ def task_gradients(
     """(T, P) gradients of each loss w.r.t. the shared parameters (into `out` if given);
     accumulates the specific parameters' .grad."""
     P = sum(p.numel() for p in shared)
-    G = (
-        out
-        if out is not None
-        else torch.empty(len(losses), P, device=shared[0].device, dtype=shared[0].dtype)
-    )  # (T, P)
+    G = out
+    if G is None:
+        G = torch.empty(len(losses), P, device=shared[0].device, dtype=shared[0].dtype)  # (T, P)
     params = list(shared) + list(specific)
     for t, loss in enumerate(losses.values()):
         last = t == len(losses) - 1
@@ -165,9 +163,8 @@ class PCGradMethod(GradMethod):
             sum(losses.values()).backward()
             return {t: 1.0 for t in losses}
         G = self._task_gradients(losses, shared, specific)  # (T, P), reused buffer
-        update, gram, C = pcgrad_update(
-            G, generator=self.generator, reduction=self.reduction
-        )  # (P,): projected in coefficient space
+        # update (P,): projected in coefficient space
+        update, gram, C = pcgrad_update(G, generator=self.generator, reduction=self.reduction)
         set_flat_grad(shared, update)
         self.last_stats = conflict_stats(list(losses), gram, C)
         w = 1.0 if self.reduction == 'sum' else 1.0 / len(losses)

@@ -127,10 +127,8 @@ class MultitaskBERT(nn.Module):
     def _pair_features(self, batch: dict, task: str, embeds: dict | None) -> Tensor:
         if 'inputs' in batch:
             return self.dropout[task](self._vec(batch, 'inputs', embeds))  # cross-encoder: (B, H)
-        u, v = (
-            self._vec(batch, 'inputs_a', embeds),
-            self._vec(batch, 'inputs_b', embeds),
-        )  # (B, H) each
+        u = self._vec(batch, 'inputs_a', embeds)  # (B, H)
+        v = self._vec(batch, 'inputs_b', embeds)  # (B, H)
         if self.pair_mode == 'cosine':
             return F.cosine_similarity(u, v, dim=-1)[:, None]  # (B, 1)
         return self.dropout[task](torch.cat([u, v, (u - v).abs(), u * v], dim=-1))  # (B, 4H)
@@ -145,11 +143,9 @@ class MultitaskBERT(nn.Module):
     def predict_paraphrase(self, batch: dict, embeds: dict | None = None) -> Tensor:
         "Paraphrase logits (B,)."
         x = self._pair_features(batch, 'para', embeds)
-        return (
-            self.paraphrase(x).squeeze(-1)
-            if self.pair_mode == 'cosine'
-            else self._pair_head(x, self.paraphrase)
-        )
+        if self.pair_mode == 'cosine':
+            return self.paraphrase(x).squeeze(-1)
+        return self._pair_head(x, self.paraphrase)
 
     def predict_similarity(self, batch: dict, embeds: dict | None = None) -> Tensor:
         "Similarity scores (B,), on the 0-5 scale."

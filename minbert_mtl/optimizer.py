@@ -55,9 +55,8 @@ class AdamW(torch.optim.Optimizer):
                 v.numel(), device=v.device, dtype=v.dtype
             )
         out = buf[: v.numel()].view_as(v)
-        return (
-            torch.clamp_min(v, torch.finfo(v.dtype).tiny, out=out).sqrt_().add_(eps)
-        )  # no sqrt of exact zeros: slow
+        torch.clamp_min(v, torch.finfo(v.dtype).tiny, out=out)  # no sqrt of exact zeros: slow
+        return out.sqrt_().add_(eps)
 
     @torch.no_grad()
     def step(self, closure=None):

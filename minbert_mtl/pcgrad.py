@@ -30,9 +30,7 @@ def project_conflicting(
             others = [others[k] for k in torch.randperm(len(others), generator=generator).tolist()]
         for j in others:
             dot = out[i] @ grads[j]  # () g_i' . g_j
-            coef = dot.clamp(max=0) / (
-                sq[j] + eps
-            )  # 0 when there is no conflict: no branch, no sync
+            coef = dot.clamp(max=0) / (sq[j] + eps)  # 0 without conflict: no branch, no sync
             out[i] -= coef * grads[j]
     return out
 

@@ -27,9 +27,8 @@ def lp_penalty(params, p=2, reference=None) -> Tensor:
         return sum(d.abs().sum() for d in diffs)
     if p == 2:
         sq = sum((d * d).sum() for d in diffs)
-        return torch.where(
-            sq > 0, sq.clamp_min(torch.finfo(sq.dtype).tiny).sqrt(), sq
-        )  # subgradient 0 at w = w0
+        root = sq.clamp_min(torch.finfo(sq.dtype).tiny).sqrt()
+        return torch.where(sq > 0, root, sq)  # subgradient 0 at w = w0
     return torch.stack([d.abs().max() for d in diffs]).max()
 
 

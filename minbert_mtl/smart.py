@@ -60,9 +60,8 @@ def adversarial_delta(
         grads = torch.autograd.grad(loss, list(delta.values()))
         with torch.no_grad():
             for (k, d), g in zip(list(delta.items()), grads):
-                step = g / g.abs().amax(-1, keepdim=True).clamp_min(
-                    torch.finfo(g.dtype).tiny
-                )  # per-token L-inf normalisation
+                size = g.abs().amax(-1, keepdim=True)  # per-token L-inf norm
+                step = g / size.clamp_min(torch.finfo(g.dtype).tiny)
                 d = d + step_size * step
                 delta[k] = d.clamp(-projection, projection) if projection is not None else d
     return {k: d.detach() for k, d in delta.items()}
