@@ -12,7 +12,7 @@ from .data import TASKS
 
 # %% auto #0
 __all__ = ['POOLINGS', 'MODEL_PAIR_MODES', 'HEADS', 'HEAD_ACTIVATIONS', 'pool', 'mlp', 'MultitaskBERT', 'class_weights',
-           'task_loss']
+           'task_loss', 'mnr_loss']
 
 # %% ../nbs/07_multitask.ipynb #dd88a04b
 POOLINGS = ('cls', 'pooler', 'mean')
@@ -199,3 +199,9 @@ def task_loss(task: str, output: Tensor, labels: Tensor, weights: Tensor | None 
     if kind == 'binary':
         return F.binary_cross_entropy_with_logits(output, labels.float())
     return F.mse_loss(output, labels.float())
+
+# %% ../nbs/07_multitask.ipynb #39bc09a1
+def mnr_loss(u: Tensor, v: Tensor, scale: float = 20.0) -> Tensor:
+    "Multiple-negatives ranking loss: each u_i (B, H) must pick its own v_i among the batch's v."
+    scores = scale * F.normalize(u, dim=-1) @ F.normalize(v, dim=-1).T  # (B, B)
+    return F.cross_entropy(scores, torch.arange(len(u), device=u.device))
