@@ -33,8 +33,9 @@ from .tokenizer import SPECIAL_TOKENS, BertTokenizer
 
 # %% auto #0
 __all__ = ['OPTIONS', 'DEVICES', 'TRAIN_PRECISIONS', 'ONE_TASK_SCHEDULES', 'TASK_LISTS', 'RESUME_FREE', 'RECIPES', 'CURVE_KEYS',
-           'TrainConfig', 'param_groups', 'lr_at', 'StepLoss', 'tune_malloc', 'Setup', 'RunState', 'run',
-           'tiny_pretrained', 'tiny_data', 'plot_curves', 'summary_table', 'parse_bool', 'train_parser', 'train_cli']
+           'one_of', 'integer', 'number', 'TrainConfig', 'param_groups', 'lr_at', 'StepLoss', 'tune_malloc', 'Setup',
+           'RunState', 'run', 'tiny_pretrained', 'tiny_data', 'plot_curves', 'summary_table', 'parse_bool',
+           'train_parser', 'train_cli']
 
 # %% ../nbs/16_train.ipynb #6577bf6b
 OPTIONS = ('finetune', 'pretrain')
@@ -47,64 +48,108 @@ def _task_tuple(v) -> tuple:
     if isinstance(v, str): return tuple(t.strip() for t in v.split(',') if t.strip())
     return tuple(v or ())
 
+def one_of(default, allowed: tuple):
+    "A field whose value must be one of `allowed`."
+    return field(default=default, metadata={'ok': lambda v: v in allowed,
+                                            'allowed': f'one of {allowed}'})
+
+
+def integer(default, lo: int, hi: int | None = None, none: bool = False):
+    "An integer field of at least `lo` (and at most `hi`); with `none`, None is allowed too."
+    def ok(v):
+        if none and v is None:
+            return True
+        return isinstance(v, int) and not isinstance(v, bool) and lo <= v <= (hi or v)
+    allowed = f'an integer >= {lo}' if hi is None else f'an integer in [{lo}, {hi}]'
+    return field(default=default, metadata={'ok': ok,
+                                            'allowed': allowed + (' or None' if none else '')})
+
+
+def number(default, lo: float, hi: float = math.inf, none: bool = False, lo_open: bool = False):
+    "A real field in [lo, hi] (or (lo, hi] with `lo_open`); with `none`, None is allowed too."
+    def ok(v):
+        if none and v is None:
+            return True
+        if not isinstance(v, (int, float)) or isinstance(v, bool) or not math.isfinite(v):
+            return False
+        return (v > lo if lo_open else v >= lo) and v <= hi
+    interval = f'{"(" if lo_open else "["}{lo}, {hi}]'
+    allowed = f'a number in {interval}' + (' or None' if none else '')
+    return field(default=default, metadata={'ok': ok, 'allowed': allowed})
+
+
 @dataclass
 class TrainConfig:
-    "Every setting of a training run."
+    "Every setting of a training run, each with its check: a bad value is refused by name."
     data_dir: str | None = None         # course files; None: $MINBERT_DATA, then data/
     pretrained: str = 'all-MiniLM-L6-v2'  # a known model name or a Hugging Face BERT folder
     out_dir: str = 'runs/default'       # checkpoint, history and predictions go here
-    option: str = 'finetune'            # 'finetune' (train all) or 'pretrain' (frozen encoder)
+    # 'finetune' (train all) or 'pretrain' (frozen encoder)
+    option: str = one_of('finetune', OPTIONS)
     tasks: tuple = ('sst', 'para', 'sts')  # of sst, para, sts, cfimdb (not sst with cfimdb)
-    epochs: int = 3                     # passes of training, each followed by a dev evaluation
-    steps_per_epoch: int | None = None  # None: the schedule's epoch (schedules notebook)
-    train_examples: int | None = None   # a budget: examples of the whole run, split over epochs
-    batch_size: int = 32                # per task and step (proportional: the average)
-    eval_batch_size: int = 128          # examples per batch when predicting
-    lr: float | None = None             # None: 1e-3 for 'pretrain', 5e-5 for 'finetune'
-    lr_decay: float = 1.0               # learning rate multiplier after each epoch
-    warmup_steps: int = 50              # linear warm-up from 0 over this many steps
-    weight_decay: float = 0.01          # AdamW's decoupled decay, on weight matrices only
-    grad_clip: float | None = 1.0       # clip the gradient's global norm; None: no clipping
-    dropout: float = 0.1                # the encoder's hidden and attention dropout
-    max_length: int = 128               # tokens per input, pairs included
-    seed: int = 0                       # weights of the heads, dropout, data order
-    device: str = 'cpu'                 # 'cpu', 'cuda' or 'auto' (a GPU if there is one)
-    precision: str = 'auto'             # 'fp32', 'bf16', or 'auto': bf16 on GPUs that have it
+    epochs: int = integer(3, 1)         # passes of training, each followed by a dev evaluation
+    # None: the schedule's epoch (schedules notebook)
+    steps_per_epoch: int | None = integer(None, 1, none=True)
+    # a budget: examples of the whole run, split over epochs
+    train_examples: int | None = integer(None, 1, none=True)
+    batch_size: int = integer(32, 1)    # per task and step (proportional: the average)
+    eval_batch_size: int = integer(128, 1)  # examples per batch when predicting
+    # None: 1e-3 for 'pretrain', 5e-5 for 'finetune'
+    lr: float | None = number(None, 0, 1, none=True, lo_open=True)
+    lr_decay: float = number(1.0, 0, 1, lo_open=True)  # learning rate multiplier after each epoch
+    warmup_steps: int = integer(50, 0)  # linear warm-up from 0 over this many steps
+    weight_decay: float = number(0.01, 0, 1)  # AdamW's decoupled decay, on weight matrices only
+    # clip the gradient's global norm; None: no clipping
+    grad_clip: float | None = number(1.0, 0, none=True, lo_open=True)
+    dropout: float = number(0.1, 0, 0.99)  # the encoder's hidden and attention dropout
+    max_length: int = integer(128, 8, 512)  # tokens per input, pairs included
+    seed: int = integer(0, 0)           # weights of the heads, dropout, data order
+    device: str = one_of('cpu', DEVICES)  # 'cpu', 'cuda' or 'auto' (a GPU if there is one)
+    # 'fp32', 'bf16', or 'auto': bf16 on GPUs that have it
+    precision: str = one_of('auto', TRAIN_PRECISIONS)
     # the model
-    pooling: str = 'cls'                # sentence vector: 'cls', 'pooler' or 'mean'
-    pair_mode: str = 'cross'            # pairs: 'cross', 'bi' or 'cosine'
-    head: str = 'linear'                # 'linear' or 'mlp'
-    head_hidden: int = 256              # hidden size of MLP heads
-    head_activation: str = 'relu'       # of MLP heads: 'relu', 'gelu' or 'tanh'
-    head_dropout: float = 0.1           # dropout before each head
+    pooling: str = one_of('cls', POOLINGS)  # sentence vector: 'cls', 'pooler' or 'mean'
+    pair_mode: str = one_of('cross', MODEL_PAIR_MODES)  # pairs: 'cross', 'bi' or 'cosine'
+    head: str = one_of('linear', HEADS)  # 'linear' or 'mlp'
+    head_hidden: int = integer(256, 1)  # hidden size of MLP heads
+    # of MLP heads: 'relu', 'gelu' or 'tanh'
+    head_activation: str = one_of('relu', tuple(HEAD_ACTIVATIONS))
+    head_dropout: float = number(0.1, 0, 0.99)  # dropout before each head
     share_pair_layers: bool = False     # paraphrase and similarity MLPs share their first layer
     class_weights: bool = False         # weight sentiment classes by N / (C * N_i)
-    attn_impl: str = 'sdpa'             # 'sdpa' (fused) or 'naive' (step by step)
+    attn_impl: str = one_of('sdpa', ATTENTION_IMPLS)  # 'sdpa' (fused) or 'naive' (step by step)
     # multitask schedule and gradient method
-    schedule: str = 'proportional'      # sequential, round_robin, parallel, proportional, annealed
+    # sequential, round_robin, parallel, proportional, annealed
+    schedule: str = one_of('proportional', tuple(SCHEDULES))
     task_order: tuple = ()              # sequential's order; () = the order of `tasks`
     task_weights: dict | None = None    # loss multiplier per task, e.g. {'sts': 0.5}; others 1
-    method: str = 'sum'                 # gradient method: sum, pcgrad, uncertainty
-    method_lr: float = 1e-2             # constant learning rate of the method's own parameters
-    pcgrad_reduction: str = 'sum'       # PCGrad: 'sum' or 'mean' of the projected gradients
+    method: str = one_of('sum', tuple(METHODS))  # gradient method: sum, pcgrad, uncertainty
+    # constant learning rate of the method's own parameters
+    method_lr: float = number(1e-2, 0, 1, lo_open=True)
+    # PCGrad: 'sum' or 'mean' of the projected gradients
+    pcgrad_reduction: str = one_of('sum', ('sum', 'mean'))
     grad_diagnostics: bool = False      # record task-gradient cosines (pcgrad always does)
     # regularization
     smart_tasks: tuple = ()             # tasks with SMART's adversarial regularizer
-    smart_weight: float = 1.0           # lambda_s
-    smart_sigma: float = 1e-5           # initial noise
-    smart_steps: int = 1                # K ascent steps
-    smart_step_size: float = 1e-3       # eta
-    smart_projection: float | None = None  # eps of an L-inf ball for delta; None: normalise only
+    smart_weight: float = number(1.0, 0)  # lambda_s
+    smart_sigma: float = number(1e-5, 0)  # initial noise
+    smart_steps: int = integer(1, 0)    # K ascent steps
+    smart_step_size: float = number(1e-3, 0)  # eta
+    # eps of an L-inf ball for delta; None: normalise only
+    smart_projection: float | None = number(None, 0, none=True, lo_open=True)
     bregman_tasks: tuple = ()           # tasks with the Bregman proximal (mean-teacher) term
-    bregman_weight: float = 1.0         # mu
-    bregman_beta: float = 0.99          # the teacher's EMA rate
-    penalty_p: str | int | None = None  # L-p penalty: 1, 2, 'inf' or None (off)
-    penalty_scope: str = 'similarity'   # sentiment, paraphrase, similarity, heads, encoder, all
+    bregman_weight: float = number(1.0, 0)  # mu
+    bregman_beta: float = number(0.99, 0, 1, lo_open=True)  # the teacher's EMA rate
+    # L-p penalty: 1, 2, 'inf' or None (off)
+    penalty_p: str | int | None = one_of(None, NORMS + (None,))
+    # sentiment, paraphrase, similarity, heads, encoder, all
+    penalty_scope: str = one_of('similarity', PENALTY_SCOPES)
     penalty_task: str = 'sts'           # the task whose loss receives it
-    penalty_weight: float = 0.05        # the penalty's multiplier
+    penalty_weight: float = number(0.05, 0)  # the penalty's multiplier
     penalty_from_pretrained: bool = False  # L2-SP: distance from the pretrained encoder
     # the run
-    checkpoint_every: int | None = 100  # save a resumable state every this many steps
+    # save a resumable state every this many steps
+    checkpoint_every: int | None = integer(100, 1, none=True)
     skip_nonfinite: bool = False        # skip (and count) a non-finite step instead of stopping
     cache_dir: str | None = str(DEFAULT_CACHE)  # tokenized-data cache; None: no cache
     progress: bool = True               # tqdm bars
@@ -133,47 +178,11 @@ class TrainConfig:
     def _check(self, ok, name, allowed):
         if not ok: self._fail(name, allowed)
 
-    def _choice(self, name, allowed):
-        self._check(getattr(self, name) in allowed, name, f'one of {allowed}')
-
-    def _integer(self, name, lo, none=False):
-        v = getattr(self, name)
-        ok = (none and v is None) or (isinstance(v, int) and not isinstance(v, bool) and v >= lo)
-        self._check(ok, name, f'an integer >= {lo}' + (' or None' if none else ''))
-
-    def _real(self, name, lo, hi=math.inf, none=False, lo_open=False):
-        v = getattr(self, name)
-        number = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-        ok = (none and v is None) or (number and (v > lo if lo_open else v >= lo) and v <= hi)
-        interval = f'{"(" if lo_open else "["}{lo}, {hi}]'
-        self._check(ok, name, f'a number in {interval}' + (' or None' if none else ''))
-
     def _check_fields(self):
-        "Each field alone: a choice from its list, or a number in its range."
-        for name, allowed in (
-                ('option', OPTIONS), ('device', DEVICES), ('precision', TRAIN_PRECISIONS),
-                ('pooling', POOLINGS), ('pair_mode', MODEL_PAIR_MODES), ('head', HEADS),
-                ('head_activation', tuple(HEAD_ACTIVATIONS)), ('attn_impl', ATTENTION_IMPLS),
-                ('schedule', tuple(SCHEDULES)), ('method', tuple(METHODS)),
-                ('pcgrad_reduction', ('sum', 'mean')), ('penalty_p', NORMS + (None,)),
-                ('penalty_scope', PENALTY_SCOPES)):
-            self._choice(name, allowed)
-        for n in ('epochs', 'batch_size', 'eval_batch_size', 'head_hidden'): self._integer(n, 1)
-        for n in ('steps_per_epoch', 'checkpoint_every', 'train_examples'):
-            self._integer(n, 1, none=True)
-        for n in ('warmup_steps', 'seed', 'smart_steps'): self._integer(n, 0)
-        self._integer('max_length', 8)
-        self._check(self.max_length <= 512, 'max_length', 'at most 512')
-        self._real('lr', 0, 1, none=True, lo_open=True)
-        self._real('method_lr', 0, 1, lo_open=True)
-        self._real('lr_decay', 0, 1, lo_open=True)
-        self._real('weight_decay', 0, 1)
-        for n in ('dropout', 'head_dropout'): self._real(n, 0, 0.99)
-        for n in ('smart_weight', 'smart_sigma', 'smart_step_size', 'bregman_weight',
-                  'penalty_weight'):
-            self._real(n, 0)
-        for n in ('grad_clip', 'smart_projection'): self._real(n, 0, none=True, lo_open=True)
-        self._real('bregman_beta', 0, 1, lo_open=True)
+        "Each field alone, by the check declared with it."
+        for f in dataclasses.fields(self):
+            if 'ok' in f.metadata and not f.metadata['ok'](getattr(self, f.name)):
+                self._fail(f.name, f.metadata['allowed'])
 
     def _check_tasks(self):
         "The task lists: known names, each task once, and the other lists drawn from `tasks`."
