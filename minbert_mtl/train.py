@@ -59,7 +59,8 @@ def integer(default, lo: int, hi: int | None = None, none: bool = False):
     def ok(v):
         if none and v is None:
             return True
-        return isinstance(v, int) and not isinstance(v, bool) and lo <= v <= (hi or v)
+        whole = isinstance(v, int) and not isinstance(v, bool)
+        return whole and v >= lo and (hi is None or v <= hi)
     allowed = f'an integer >= {lo}' if hi is None else f'an integer in [{lo}, {hi}]'
     return field(default=default, metadata={'ok': ok,
                                             'allowed': allowed + (' or None' if none else '')})
