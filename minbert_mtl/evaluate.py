@@ -18,6 +18,7 @@ from .data import make_batch, to_device
 from .metrics import accuracy, balanced_accuracy, confusion_matrix, macro_f1
 from .metrics import overall_score, pearson
 from .model import MultitaskBERT
+from .pals import multitask_model
 from .pretrained import load_into, read_state_dict
 from .tokenizer import TOKENIZER_CONFIG, BertTokenizer
 
@@ -128,7 +129,7 @@ def write_predictions(path: str | Path, task: str, ids: list[str], preds: np.nda
 # %% ../nbs/09_evaluate.ipynb #4fa61f26
 MODEL_OPTIONS = (
     'num_labels', 'pooling', 'pair_mode', 'head', 'head_hidden', 'head_activation',
-    'head_dropout', 'share_pair_layers',
+    'head_dropout', 'share_pair_layers', 'shared_embedding', 'pals', 'pal_heads',
 )
 
 
@@ -192,7 +193,7 @@ def load_checkpoint(folder: str | Path, device='cpu') -> tuple[MultitaskBERT, Be
     full = _read_kit(folder / 'config.json')
     cfg = full[CHECKPOINT_KEY]
     bert = BertModel(BertConfig.from_dict(full))
-    model = MultitaskBERT(bert, **cfg['model_options'])
+    model = multitask_model(bert, **cfg['model_options'])
     load_into(
         model, read_state_dict(folder / 'model.safetensors'), str(folder / 'model.safetensors')
     )

@@ -11,8 +11,8 @@ from .bert import BertModel
 from .data import TASKS
 
 # %% auto #0
-__all__ = ['POOLINGS', 'MODEL_PAIR_MODES', 'HEADS', 'HEAD_ACTIVATIONS', 'pool', 'mlp', 'MultitaskBERT', 'class_weights',
-           'task_loss', 'mnr_loss']
+__all__ = ['POOLINGS', 'MODEL_PAIR_MODES', 'HEADS', 'HEAD_ACTIVATIONS', 'HEAD_TASKS', 'pool', 'mlp', 'identity_linear',
+           'MultitaskBERT', 'class_weights', 'task_loss', 'mnr_loss']
 
 # %% ../nbs/07_multitask.ipynb #dd88a04b
 POOLINGS = ('cls', 'pooler', 'mean')
@@ -39,6 +39,36 @@ def mlp(d_in: int, d_hidden: int, d_out: int, activation: str, dropout: float) -
         nn.Linear(d_hidden, d_out),
     )
 
+# %% ../nbs/07_multitask.ipynb #365e8bc9
+HEAD_TASKS = ('sst', 'para', 'sts')
+
+
+def _check_options(pooling, pair_mode, head, head_activation, share_pair_layers, shared_embedding):
+    for name, v, allowed in (
+        ('pooling', pooling, POOLINGS),
+        ('pair_mode', pair_mode, MODEL_PAIR_MODES),
+        ('head', head, HEADS),
+        ('head_activation', head_activation, tuple(HEAD_ACTIVATIONS)),
+    ):
+        if v not in allowed:
+            raise ValueError(f'{name} must be one of {allowed}, not {v!r}')
+    if share_pair_layers and head != 'mlp':
+        raise ValueError("share_pair_layers needs head='mlp'")
+    if shared_embedding and pair_mode != 'bi':
+        raise ValueError("shared_embedding needs pair_mode='bi' (each sentence encoded alone)")
+    if shared_embedding and share_pair_layers:
+        raise ValueError('shared_embedding and share_pair_layers exclude each other: with the '
+                         'shared embedding, similarity is a cosine and has no layers')
+
+
+def identity_linear(n: int) -> nn.Linear:
+    "A linear layer n -> n that starts as the identity: it leaves the vectors as they are at first."
+    layer = nn.Linear(n, n)
+    with torch.no_grad():
+        layer.weight.copy_(torch.eye(n))
+        layer.bias.zero_()
+    return layer
+
 # %% ../nbs/07_multitask.ipynb #4df7ec30
 class MultitaskBERT(nn.Module):
     "A shared `BertModel` with sentiment, paraphrase and similarity heads."
@@ -54,52 +84,43 @@ class MultitaskBERT(nn.Module):
         head_activation: str = 'relu',  # activation of MLP heads
         head_dropout: float | dict = 0.1,  # dropout before each head; one value or {task: p}
         share_pair_layers: bool = False,  # paraphrase and similarity MLPs share their first layer
+        shared_embedding: bool = False,  # a sentence-embedding layer every head reads (pairs: bi)
+        adapters: nn.Module | None = None,  # runs the encoder for each task (PALs, next notebook)
     ):
         super().__init__()
-        for name, v, allowed in (
-            ('pooling', pooling, POOLINGS),
-            ('pair_mode', pair_mode, MODEL_PAIR_MODES),
-            ('head', head, HEADS),
-            ('head_activation', head_activation, tuple(HEAD_ACTIVATIONS)),
-        ):
-            if v not in allowed:
-                raise ValueError(f'{name} must be one of {allowed}, not {v!r}')
-        if share_pair_layers and head != 'mlp':
-            raise ValueError("share_pair_layers needs head='mlp'")
-        self.bert, self.pooling, self.pair_mode, self.num_labels = (
-            bert, pooling, pair_mode, num_labels,
-        )
+        _check_options(pooling, pair_mode, head, head_activation, share_pair_layers,
+                       shared_embedding)
+        self.bert, self.pooling, self.pair_mode = bert, pooling, pair_mode
+        self.num_labels, self.shared_embedding = num_labels, shared_embedding
+        self.adapters = adapters
         H = bert.config.hidden_size
-        p = (
-            head_dropout
-            if isinstance(head_dropout, dict)
-            else {t: head_dropout for t in ('sst', 'para', 'sts')}
-        )
-        self.dropout = nn.ModuleDict({t: nn.Dropout(p.get(t, 0.1)) for t in ('sst', 'para', 'sts')})
-        make = (
-            (lambda d_in, d_out: nn.Linear(d_in, d_out))
-            if head == 'linear'
-            else (lambda d_in, d_out: mlp(d_in, head_hidden, d_out, head_activation, 0.0))
-        )
+        p = head_dropout
+        if not isinstance(p, dict):
+            p = dict.fromkeys(HEAD_TASKS, head_dropout)
+        self.dropout = nn.ModuleDict({t: nn.Dropout(p.get(t, 0.1)) for t in HEAD_TASKS})
+        if head == 'linear':
+            make = nn.Linear
+        else:
+            make = lambda d_in, d_out: mlp(d_in, head_hidden, d_out, head_activation, 0.0)
+        self.embedding = identity_linear(H) if shared_embedding else None
         self.sentiment = make(H, num_labels)
-        pair_in = 4 * H if pair_mode == 'bi' else H
-        if (
-            pair_mode == 'cosine'
-        ):  # cos(u, v) -> a paraphrase logit a*cos + b; similarity 2.5 * (cos + 1)
-            self.paraphrase = nn.Linear(1, 1)
+        self.pair_trunk = None
+        if pair_mode == 'cosine':  # paraphrase logit a * cos(u, v) + b; similarity 2.5(cos + 1)
+            self.paraphrase, self.similarity = nn.Linear(1, 1), None
             with torch.no_grad():
                 self.paraphrase.weight.fill_(5.0)
                 self.paraphrase.bias.fill_(-2.5)
-            self.similarity = None
+        elif shared_embedding:  # paraphrase reads [u; v; |u-v|]; similarity is 2.5(cos+1)
+            self.paraphrase, self.similarity = make(3 * H, 1), None
         elif share_pair_layers:
+            pair_in = 4 * H if pair_mode == 'bi' else H
             self.pair_trunk = nn.Sequential(
                 nn.Linear(pair_in, head_hidden), HEAD_ACTIVATIONS[head_activation]()
             )
             self.paraphrase, self.similarity = nn.Linear(head_hidden, 1), nn.Linear(head_hidden, 1)
         else:
+            pair_in = 4 * H if pair_mode == 'bi' else H
             self.paraphrase, self.similarity = make(pair_in, 1), make(pair_in, 1)
-        if not share_pair_layers:
-            self.pair_trunk = None
 
     def embeddings(self, batch: dict) -> dict[str, Tensor]:
         """The embedding layer's output (B, T, H) for each input of the batch: {'inputs': x} or
@@ -110,31 +131,42 @@ class MultitaskBERT(nn.Module):
             if k.startswith('inputs')
         }
 
-    def embed(self, inputs: dict, x: Tensor | None = None) -> Tensor:
-        """Sentence vectors (B, H) of one tokenized input; from the embeddings `x` (B, T, H) when
-        given."""
+    def embed(self, inputs: dict, x: Tensor | None = None, task: str | None = None) -> Tensor:
+        """Sentence vectors (B, H) of one tokenized input of `task`; from the embeddings `x`
+        (B, T, H) when given."""
+        mask = inputs['attention_mask']
         if x is None:
-            out = self.bert(
-                inputs['input_ids'], inputs['attention_mask'], inputs.get('token_type_ids')
-            )
+            x = self.bert.embed(inputs['input_ids'], inputs.get('token_type_ids'))
+        if self.adapters is None:
+            out = self.bert.encode(x, mask)
         else:
-            out = self.bert.encode(x, inputs['attention_mask'])
-        return pool(out, inputs['attention_mask'], self.pooling)
+            out = self.adapters.encode(self.bert, x, mask, task)
+        v = pool(out, mask, self.pooling)  # (B, H)
+        return v if self.embedding is None else self.embedding(v)
 
     def _vec(self, batch: dict, key: str, embeds: dict | None) -> Tensor:
-        return self.embed(batch[key], None if embeds is None else embeds[key])
+        return self.embed(batch[key], None if embeds is None else embeds[key], batch['task'])
 
-    def _pair_features(self, batch: dict, task: str, embeds: dict | None) -> Tensor:
-        if 'inputs' in batch:
-            return self.dropout[task](self._vec(batch, 'inputs', embeds))  # cross-encoder: (B, H)
-        u = self._vec(batch, 'inputs_a', embeds)  # (B, H)
-        v = self._vec(batch, 'inputs_b', embeds)  # (B, H)
-        if self.pair_mode == 'cosine':
-            return F.cosine_similarity(u, v, dim=-1)[:, None]  # (B, 1)
-        return self.dropout[task](torch.cat([u, v, (u - v).abs(), u * v], dim=-1))  # (B, 4H)
+    def pair_vectors(self, batch: dict, embeds: dict | None = None) -> tuple[Tensor, Tensor]:
+        "The sentence vectors u, v (B, H) of a pair batch encoded apart (`bi`, `cosine`)."
+        return self._vec(batch, 'inputs_a', embeds), self._vec(batch, 'inputs_b', embeds)
 
-    def _pair_head(self, x: Tensor, head: nn.Module) -> Tensor:
+    def pair_output(self, task: str, u: Tensor, v: Tensor) -> Tensor:
+        "The raw output (B,) of pair task `task` ('para' or 'sts') from the vectors u, v (B, H)."
+        if self.pair_mode == 'cosine' or (self.shared_embedding and task == 'sts'):
+            cos = F.cosine_similarity(u, v, dim=-1)  # (B,)
+            return self.paraphrase(cos[:, None]).squeeze(-1) if task == 'para' else 2.5 * (cos + 1)
+        parts = [u, v, (u - v).abs()] + ([] if self.shared_embedding else [u * v])
+        return self._pair_head(self.dropout[task](torch.cat(parts, dim=-1)), task)  # 3H or 4H in
+
+    def _pair_head(self, x: Tensor, task: str) -> Tensor:
+        head = self.paraphrase if task == 'para' else self.similarity
         return head(self.pair_trunk(x) if self.pair_trunk is not None else x).squeeze(-1)  # (B,)
+
+    def _pair(self, batch: dict, task: str, embeds: dict | None) -> Tensor:
+        if 'inputs' in batch:  # cross-encoder: the pair is one sequence
+            return self._pair_head(self.dropout[task](self._vec(batch, 'inputs', embeds)), task)
+        return self.pair_output(task, *self.pair_vectors(batch, embeds))
 
     def predict_sentiment(self, batch: dict, embeds: dict | None = None) -> Tensor:
         "Class logits (B, C)."
@@ -142,17 +174,11 @@ class MultitaskBERT(nn.Module):
 
     def predict_paraphrase(self, batch: dict, embeds: dict | None = None) -> Tensor:
         "Paraphrase logits (B,)."
-        x = self._pair_features(batch, 'para', embeds)
-        if self.pair_mode == 'cosine':
-            return self.paraphrase(x).squeeze(-1)
-        return self._pair_head(x, self.paraphrase)
+        return self._pair(batch, 'para', embeds)
 
     def predict_similarity(self, batch: dict, embeds: dict | None = None) -> Tensor:
         "Similarity scores (B,), on the 0-5 scale."
-        x = self._pair_features(batch, 'sts', embeds)
-        if self.pair_mode == 'cosine':
-            return 2.5 * (x.squeeze(-1) + 1)
-        return self._pair_head(x, self.similarity)
+        return self._pair(batch, 'sts', embeds)
 
     def predict(self, batch: dict, embeds: dict | None = None) -> Tensor:
         """The raw output for the batch's task; from the given embedding-layer outputs `embeds` if
@@ -168,16 +194,18 @@ class MultitaskBERT(nn.Module):
         return self.bert.parameters()
 
     def head_parameters(self):
+        "Everything that is not the pretrained encoder: heads, shared layers, adapters."
         enc = {id(p) for p in self.bert.parameters()}
         return [p for p in self.parameters() if id(p) not in enc]
 
     def shared_parameters(self) -> list[nn.Parameter]:
-        "What several tasks use: the encoder, and a pair trunk shared by paraphrase and similarity."
-        trunk = list(self.pair_trunk.parameters()) if self.pair_trunk is not None else []
-        return list(self.bert.parameters()) + trunk
+        """What several tasks use: the encoder, the sentence-embedding layer, and a pair trunk
+        shared by paraphrase and similarity."""
+        shared = [self.bert, self.embedding, self.pair_trunk]
+        return [p for m in shared if m is not None for p in m.parameters()]
 
     def task_parameters(self) -> list[nn.Parameter]:
-        "What one task alone uses: its head."
+        "What one task alone uses: its head, and its adapters."
         shared = {id(p) for p in self.shared_parameters()}
         return [p for p in self.parameters() if id(p) not in shared]
 

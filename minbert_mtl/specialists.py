@@ -31,6 +31,7 @@ def _specialist(config: TrainConfig, task: str, out: Path, budget: int | None) -
         bregman_tasks=tuple(t for t in config.bregman_tasks if t == task),
         penalty_p=config.penalty_p if config.penalty_task == task else None,
         penalty_task=task, task_weights=weights, grad_diagnostics=False,
+        para_loss=config.para_loss if task == 'para' else 'bce',
         method='sum' if config.method == 'pcgrad' else config.method)
 
 

@@ -22,7 +22,8 @@ from .evaluate import data_pair_mode, evaluate_sets, plain_warnings, predict_tas
 from .evaluate import save_checkpoint, write_predictions
 from .methods import METHODS, GradMethod, make_method
 from .model import HEAD_ACTIVATIONS, HEADS, MODEL_PAIR_MODES, POOLINGS, MultitaskBERT
-from .model import class_weights, task_loss
+from .model import class_weights, mnr_loss, task_loss
+from .pals import multitask_model
 from .optimizer import AdamW
 from .regularization import NORMS, PENALTY_SCOPES, lp_penalty, penalty_params
 from .resume import Interrupted, NonFiniteError, StopSignals, check_losses, grad_norm
@@ -32,10 +33,10 @@ from .smart import EMATeacher, bregman_term, smart_regularizer
 from .tokenizer import SPECIAL_TOKENS, BertTokenizer
 
 # %% auto #0
-__all__ = ['OPTIONS', 'DEVICES', 'TRAIN_PRECISIONS', 'ONE_TASK_SCHEDULES', 'TASK_LISTS', 'RESUME_FREE', 'RECIPES', 'CURVE_KEYS',
-           'one_of', 'integer', 'number', 'TrainConfig', 'param_groups', 'lr_at', 'StepLoss', 'tune_malloc', 'Setup',
-           'RunState', 'run', 'tiny_pretrained', 'tiny_data', 'plot_curves', 'summary_table', 'parse_bool',
-           'train_parser', 'train_cli']
+__all__ = ['OPTIONS', 'DEVICES', 'TRAIN_PRECISIONS', 'ONE_TASK_SCHEDULES', 'TASK_LISTS', 'PARA_LOSSES', 'RESUME_FREE', 'RECIPES',
+           'CURVE_KEYS', 'one_of', 'integer', 'number', 'TrainConfig', 'param_groups', 'lr_at', 'StepLoss',
+           'tune_malloc', 'Setup', 'RunState', 'run', 'tiny_pretrained', 'tiny_data', 'plot_curves', 'summary_table',
+           'parse_bool', 'train_parser', 'train_cli']
 
 # %% ../nbs/16_train.ipynb #6577bf6b
 OPTIONS = ('finetune', 'pretrain')
@@ -43,6 +44,7 @@ DEVICES = ('cpu', 'cuda', 'auto')
 TRAIN_PRECISIONS = ('auto',) + PRECISIONS
 ONE_TASK_SCHEDULES = ('sequential', 'round_robin', 'annealed')   # one task's batch per step
 TASK_LISTS = ('tasks', 'task_order', 'smart_tasks', 'bregman_tasks')
+PARA_LOSSES = ('bce', 'mnr', 'bce+mnr')
 
 def _task_tuple(v) -> tuple:
     if isinstance(v, str): return tuple(t.strip() for t in v.split(',') if t.strip())
@@ -117,6 +119,13 @@ class TrainConfig:
     head_activation: str = one_of('relu', tuple(HEAD_ACTIVATIONS))
     head_dropout: float = number(0.1, 0, 0.99)  # dropout before each head
     share_pair_layers: bool = False     # paraphrase and similarity MLPs share their first layer
+    # one sentence-embedding layer under every head; similarity = its scaled cosine (pair_mode bi)
+    shared_embedding: bool = False
+    # the paraphrase loss: 'bce', 'mnr' (in-batch ranking; pair_mode cosine) or 'bce+mnr'
+    para_loss: str = one_of('bce', PARA_LOSSES)
+    # projected attention layers' dimension; None: off. option 'pretrain': train only PALs and heads
+    pals: int | None = integer(None, 1, none=True)
+    pal_heads: int = integer(12, 1)     # attention heads of each PAL
     class_weights: bool = False         # weight sentiment classes by N / (C * N_i)
     attn_impl: str = one_of('sdpa', ATTENTION_IMPLS)  # 'sdpa' (fused) or 'naive' (step by step)
     # multitask schedule and gradient method
@@ -206,6 +215,7 @@ class TrainConfig:
         self._check_tasks()
         if self.share_pair_layers and self.head != 'mlp':
             raise ValueError("share_pair_layers = True needs head = 'mlp'")
+        self._check_architecture()
         one_task = f"schedule '{self.schedule}' puts one task in each step"
         if self.method == 'pcgrad' and self.schedule in ONE_TASK_SCHEDULES:
             self._fail('method', "used with schedule 'parallel' or 'proportional': "
@@ -220,12 +230,31 @@ class TrainConfig:
             self._fail('train_examples', f'at least one example per epoch ({self.epochs})')
         if self.penalty_p is not None: self._check_penalty()
 
+    def _check_architecture(self):
+        "The shared embedding layer, the paraphrase ranking loss and the PALs' shapes."
+        if self.shared_embedding:
+            self._check(self.pair_mode == 'bi', 'pair_mode', "'bi' with shared_embedding = True: "
+                        'each sentence of a pair is embedded alone')
+            self._check(not self.share_pair_layers, 'share_pair_layers', 'False with '
+                        'shared_embedding = True: the similarity is a cosine, without layers')
+        if self.para_loss != 'bce':
+            self._check('para' in self.tasks, 'para_loss', "'bce' when para is not trained")
+            self._check(self.pair_mode != 'cross', 'pair_mode', "'bi' or 'cosine' with para_loss "
+                        f'= {self.para_loss!r}: ranking needs a vector per sentence')
+        if self.para_loss == 'mnr':
+            self._check(self.pair_mode == 'cosine', 'para_loss', "'bce' or 'bce+mnr' unless "
+                        "pair_mode = 'cosine': ranking alone leaves the paraphrase head untrained")
+        if self.pals is not None:
+            self._check(self.pals % self.pal_heads == 0, 'pals',
+                        f'a multiple of pal_heads ({self.pal_heads})')
+
     def _check_penalty(self):
         "The L-p penalty must have parameters that train, and L2-SP weights that were pretrained."
-        if self.penalty_scope == 'similarity' and self.pair_mode == 'cosine':
+        if self.penalty_scope == 'similarity' and (self.pair_mode == 'cosine'
+                                                   or self.shared_embedding):
             self._fail('penalty_scope', "'paraphrase', 'heads', 'encoder' or 'all' with "
-                                        "pair_mode = 'cosine': the cosine similarity has no "
-                                        'parameters to penalise')
+                                        "pair_mode = 'cosine' or shared_embedding: the cosine "
+                                        'similarity has no parameters to penalise')
         if self.penalty_scope == 'encoder' and self.option == 'pretrain':
             self._fail('penalty_scope', "a scope with trained parameters: "
                                         "option = 'pretrain' freezes the encoder")
@@ -290,9 +319,7 @@ class StepLoss:
         cfg, model = self.cfg, self.model
         smart = task in cfg.smart_tasks
         embeds = model.embeddings(b) if smart else None
-        out = model.predict(b, embeds).float()
-        weights = self.class_w if TASKS[task].kind == 'multiclass' else None
-        loss = task_loss(task, out, b['labels'], weights)
+        loss, out = self.task_loss(task, b, embeds)
         if smart:
             f = lambda e: model.predict(b, e).float()
             loss = loss + cfg.smart_weight * smart_regularizer(
@@ -307,6 +334,20 @@ class StepLoss:
             penalty = lp_penalty(self.pen_params, cfg.penalty_p, self.pen_ref)
             loss = loss + cfg.penalty_weight * penalty
         return cfg.task_weight(task) * loss
+
+    def task_loss(self, task: str, b: dict, embeds: dict | None) -> tuple[torch.Tensor, ...]:
+        "The task's own loss and the model's raw output; paraphrase with `para_loss`."
+        if task != 'para' or self.cfg.para_loss == 'bce':
+            out = self.model.predict(b, embeds).float()
+            weights = self.class_w if TASKS[task].kind == 'multiclass' else None
+            return task_loss(task, out, b['labels'], weights), out
+        u, v = self.model.pair_vectors(b, embeds)  # (B, H) each: one encoding for both losses
+        out = self.model.pair_output('para', u, v).float()
+        pos = b['labels'] == 1  # ranking uses the paraphrase pairs only
+        if pos.sum() > 1: loss = mnr_loss(u[pos].float(), v[pos].float())
+        else: loss = 0 * (u.sum() + v.sum())  # one positive has no negatives
+        if self.cfg.para_loss == 'bce+mnr': loss = loss + task_loss('para', out, b['labels'])
+        return loss, out
 
     def after_step(self):
         if self.teacher is not None: self.teacher.update(self.model)
@@ -376,7 +417,7 @@ def _build_model(cfg: TrainConfig, tok: BertTokenizer, device: torch.device) -> 
     if len(tok) != bert.config.vocab_size:
         raise ValueError(f'the vocabulary of {cfg.pretrained} has {len(tok)} tokens '
                          f'but its config.json says vocab_size {bert.config.vocab_size}')
-    model = MultitaskBERT(bert, **cfg.model_options()).to(device)
+    model = multitask_model(bert, **cfg.model_options()).to(device)
     if cfg.option == 'pretrain':
         for p in model.encoder_parameters(): p.requires_grad_(False)
     return model
