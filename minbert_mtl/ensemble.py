@@ -7,11 +7,9 @@ from __future__ import annotations
 import argparse, json
 from pathlib import Path
 import numpy as np
-import torch
-from .data import TASKS, bucket_batches, course_file, encode_examples, load_examples
-from .data import make_batch, to_device
+from .data import TASKS, course_file, encode_examples, load_examples
 from .datadir import atomic_write, find_data_dir
-from .evaluate import autocast, data_pair_mode, load_checkpoint
+from .evaluate import load_checkpoint, raw_outputs
 from .evaluate import plain_warnings, task_metrics, write_predictions
 from .metrics import overall_score
 
@@ -63,23 +61,16 @@ def select_members(task: str, outputs: dict[str, np.ndarray], gold, how: str = '
     return chosen
 
 # %% ../nbs/20_ensemble.ipynb #888ae544
-@torch.no_grad()
 def task_outputs(model, enc, tok, max_length: int, batch_size: int, device='cpu',
                  precision: str = 'fp32') -> np.ndarray:
     "Per example of `enc`, in file order: class probabilities (N, C), P(paraphrase) (N,) or score."
-    model.eval()
+    y = raw_outputs(model, enc, tok, max_length, batch_size, device, precision).double()
     kind = TASKS[enc.task].kind
-    out = np.zeros((len(enc), model.num_labels) if kind == 'multiclass' else len(enc))
-    for idx in bucket_batches(enc.lengths(), batch_size, shuffle=False):
-        b = to_device(make_batch(enc, idx, tok, max_length, data_pair_mode(model)), device)
-        with autocast(device, precision):
-            y = model.predict(b).float().cpu().double()
-        if kind == 'multiclass':
-            y = y.softmax(-1)
-        elif kind == 'binary':
-            y = y.sigmoid()
-        out[idx] = y.numpy()
-    return out
+    if kind == 'multiclass':
+        y = y.softmax(-1)
+    elif kind == 'binary':
+        y = y.sigmoid()
+    return y.numpy()
 
 
 def member_outputs(checkpoint, data_dir, device='cpu') -> dict:

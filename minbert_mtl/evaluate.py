@@ -23,7 +23,7 @@ from .pretrained import load_into, read_state_dict
 from .tokenizer import TOKENIZER_CONFIG, BertTokenizer
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'MODEL_OPTIONS', 'CHECKPOINT_KEY', 'data_pair_mode', 'autocast', 'predict_task', 'decide',
+__all__ = ['PRECISIONS', 'MODEL_OPTIONS', 'CHECKPOINT_KEY', 'data_pair_mode', 'autocast', 'raw_outputs', 'predict_task', 'decide',
            'task_metrics', 'evaluate_sets', 'write_predictions', 'checkpoint_config', 'save_checkpoint',
            'load_checkpoint', 'evaluate_files', 'predict_files', 'plain_warnings', 'evaluate_cli', 'predict_cli',
            'predict', 'ask_cli']
@@ -47,7 +47,7 @@ def autocast(device: str | torch.device, precision: str = 'fp32'):
 
 
 @torch.no_grad()
-def predict_task(
+def raw_outputs(
     model: MultitaskBERT,
     enc: Encoded,
     tok: BertTokenizer,
@@ -55,19 +55,27 @@ def predict_task(
     batch_size: int = 128,
     device: str | torch.device = 'cpu',
     precision: str = 'fp32',  # or 'bf16' (autocast): the one training evaluated in
-) -> np.ndarray:
-    """Predictions for every example of `enc`, in file order: classes (sentiment, paraphrase) or
-    scores (similarity)."""
+) -> torch.Tensor:
+    """The model's raw outputs for every example of `enc`, in file order, in eval mode: logits
+    (N, C) or (N,), or scores (N,); float32 on the CPU."""
     was_training = model.training
     model.eval()
-    out = np.zeros(len(enc), dtype=np.float64)
+    parts, order = [], []
     for idx in bucket_batches(enc.lengths(), batch_size, shuffle=False):
         b = to_device(make_batch(enc, idx, tok, max_length, data_pair_mode(model)), device)
         with autocast(device, precision):
-            y = model.predict(b)
-        out[idx] = decide(enc.task, y.float()).cpu().numpy()
+            parts.append(model.predict(b).float().cpu())
+        order.extend(idx)
     model.train(was_training)
+    out = torch.empty_like(torch.cat(parts))
+    out[torch.tensor(order)] = torch.cat(parts)
     return out
+
+
+def predict_task(model: MultitaskBERT, enc: Encoded, tok: BertTokenizer, *args, **kw) -> np.ndarray:
+    """Predictions for every example of `enc`, in file order: classes (sentiment, paraphrase) or
+    scores (similarity). The arguments are `raw_outputs`'."""
+    return decide(enc.task, raw_outputs(model, enc, tok, *args, **kw)).numpy().astype(np.float64)
 
 
 def decide(task: str, y: torch.Tensor) -> torch.Tensor:
@@ -327,13 +335,6 @@ def _texts_encoded(task: str, texts: list[tuple], tok: BertTokenizer, max_length
     return Encoded(task, [str(i) for i in range(len(texts))], pieces, None)
 
 
-def _raw_outputs(model, enc, tok, cfg, device, precision) -> torch.Tensor:
-    "The model's raw outputs for every example of `enc`, in order."
-    batch = make_batch(enc, list(range(len(enc))), tok, cfg['max_length'], data_pair_mode(model))
-    with torch.no_grad(), autocast(device, precision):
-        return model.predict(to_device(batch, device)).float().cpu()
-
-
 def predict(checkpoint: str | Path, inputs, device='cpu', precision: str | None = None) -> list:
     """Predictions of a saved checkpoint for `inputs`: sentences (the sentiment class and its
     probabilities) or pairs of sentences (paraphrase and similarity). One dict per input."""
@@ -347,7 +348,8 @@ def predict(checkpoint: str | Path, inputs, device='cpu', precision: str | None 
     out = [{} for _ in texts]
     for task in [t for t in want if t in trained]:
         enc = _texts_encoded(task, texts, tok, cfg['max_length'])
-        y = _raw_outputs(model, enc, tok, cfg, device, _precision(cfg, precision))
+        y = raw_outputs(model, enc, tok, cfg['max_length'], cfg.get('eval_batch_size', 128),
+                        device, _precision(cfg, precision))
         for o, yi in zip(out, y):
             if TASKS[task].kind == 'multiclass':
                 o[task], o[f'{task}_probs'] = int(yi.argmax()), yi.softmax(-1).tolist()
