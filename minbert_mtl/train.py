@@ -35,8 +35,8 @@ from .tokenizer import SPECIAL_TOKENS, BertTokenizer
 # %% auto #0
 __all__ = ['OPTIONS', 'DEVICES', 'TRAIN_PRECISIONS', 'ONE_TASK_SCHEDULES', 'TASK_LISTS', 'PARA_LOSSES', 'RESUME_FREE', 'RECIPES',
            'CURVE_KEYS', 'one_of', 'integer', 'number', 'TrainConfig', 'param_groups', 'lr_at', 'StepLoss',
-           'tune_malloc', 'Setup', 'RunState', 'run', 'tiny_pretrained', 'tiny_data', 'plot_curves', 'summary_table',
-           'parse_bool', 'train_parser', 'train_cli']
+           'tune_malloc', 'Setup', 'RunState', 'stalled', 'run', 'tiny_pretrained', 'tiny_data', 'plot_curves',
+           'summary_table', 'parse_bool', 'train_parser', 'train_cli']
 
 # %% ../nbs/16_train.ipynb #6577bf6b
 OPTIONS = ('finetune', 'pretrain')
@@ -91,6 +91,8 @@ class TrainConfig:
     option: str = one_of('finetune', OPTIONS)
     tasks: tuple = ('sst', 'para', 'sts')  # of sst, para, sts, cfimdb (not sst with cfimdb)
     epochs: int = integer(3, 1)         # passes of training, each followed by a dev evaluation
+    # stop after this many epochs without a better dev overall; None: train every epoch
+    patience: int | None = integer(None, 1, none=True)
     # None: the schedule's epoch (schedules notebook)
     steps_per_epoch: int | None = integer(None, 1, none=True)
     # a budget: examples of the whole run, split over epochs
@@ -276,13 +278,15 @@ class TrainConfig:
         opts = {k: getattr(self, k) for k in MODEL_OPTIONS if k != 'num_labels'}
         return opts | {'num_labels': 2 if 'cfimdb' in self.tasks else 5}
 
-RESUME_FREE = ('epochs', 'progress', 'cache_dir', 'checkpoint_every', 'device', 'data_dir',
-               'pretrained', 'out_dir')   # may change on resume (a run folder may move)
+RESUME_FREE = ('epochs', 'patience', 'progress', 'cache_dir', 'checkpoint_every', 'device',
+               'data_dir', 'pretrained', 'out_dir')   # may change on resume (a run folder may move)
 
 RECIPES = {
     'default': {},   # about 15 minutes on 2 CPU cores: 3 proportional epochs
     'full': dict(schedule='annealed', epochs=7, lr_decay=0.85, pooling='mean', head='mlp',
                  head_hidden=384),  # about 45 minutes
+    # a first try in about 2 minutes: train on 4,800 examples, score dev, write predictions
+    'smoke': dict(train_examples=4800, epochs=1, warmup_steps=5, lr=1e-4),
 }
 
 # %% ../nbs/16_train.ipynb #d188e9e1
@@ -730,6 +734,11 @@ def _announce(s: Setup):
     print(f'training on {sets}: {length}, schedule {cfg.schedule}, method {cfg.method}, '
           f'{n:,} trainable parameters, device {s.device}, {s.precision}')
 
+def stalled(cfg: TrainConfig, st: RunState) -> bool:
+    "Early stopping: `patience` finished epochs since the best one, none of them better."
+    if cfg.patience is None or st.best is None: return False
+    return st.epoch - 1 - st.best['epoch'] >= cfg.patience
+
 def run(config: TrainConfig | None = None, resume: bool = False, **overrides) -> dict:
     "Train as `config` and `overrides` say; the best dev metrics, its epoch, checkpoint, history."
     cfg = _config(config, overrides)
@@ -739,10 +748,12 @@ def run(config: TrainConfig | None = None, resume: bool = False, **overrides) ->
     if saved is None: _announce(s)
     items = _stream(s, st.step)
     with StopSignals() as stop:
-        while st.epoch < cfg.epochs:
+        while st.epoch < cfg.epochs and not stalled(cfg, st):
             t0 = time.time()
             _train_epoch(s, st, items, stop)
             _end_epoch(s, st, time.time() - t0)
+    if st.epoch < cfg.epochs:
+        print(f'stopped early: no better dev overall in the {cfg.patience} epoch(s) after the best')
     best = st.best
     scores = ' '.join(f'{k} {v:.4f}' for k, v in best['dev'].items() if not isinstance(v, list))
     print(f"best dev (epoch {best['epoch']}): {scores}")
