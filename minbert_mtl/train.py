@@ -107,6 +107,7 @@ class TrainConfig:
     # clip the gradient's global norm; None: no clipping
     grad_clip: float | None = number(1.0, 0, none=True, lo_open=True)
     dropout: float = number(0.1, 0, 0.99)  # the encoder's hidden and attention dropout
+    freeze_word_embeddings: bool = False  # keep the pretrained word embeddings (30522 x H) fixed
     max_length: int = integer(128, 8, 512)  # tokens per input, pairs included
     seed: int = integer(0, 0)           # weights of the heads, dropout, data order
     device: str = one_of('cpu', DEVICES)  # 'cpu', 'cuda' or 'auto' (a GPU if there is one)
@@ -424,6 +425,8 @@ def _build_model(cfg: TrainConfig, tok: BertTokenizer, device: torch.device) -> 
     model = multitask_model(bert, **cfg.model_options()).to(device)
     if cfg.option == 'pretrain':
         for p in model.encoder_parameters(): p.requires_grad_(False)
+    if cfg.freeze_word_embeddings:
+        model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
     return model
 
 def _optimizer(cfg: TrainConfig, model: MultitaskBERT, method: GradMethod) -> AdamW:
