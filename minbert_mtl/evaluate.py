@@ -67,8 +67,9 @@ def raw_outputs(
             parts.append(model.predict(b).float().cpu())
         order.extend(idx)
     model.train(was_training)
-    out = torch.empty_like(torch.cat(parts))
-    out[torch.tensor(order)] = torch.cat(parts)
+    y = torch.cat(parts)
+    out = torch.empty_like(y)
+    out[torch.tensor(order)] = y
     return out
 
 

@@ -105,6 +105,7 @@ class MultitaskBERT(nn.Module):
         self.embedding = identity_linear(H) if shared_embedding else None
         self.sentiment = make(H, num_labels)
         self.pair_trunk = None
+        pair_in = 4 * H if pair_mode == 'bi' else H  # [u; v; |u-v|; u*v], or the cross vector
         if pair_mode == 'cosine':  # paraphrase logit a * cos(u, v) + b; similarity 2.5(cos + 1)
             self.paraphrase, self.similarity = nn.Linear(1, 1), None
             with torch.no_grad():
@@ -113,13 +114,11 @@ class MultitaskBERT(nn.Module):
         elif shared_embedding:  # paraphrase reads [u; v; |u-v|]; similarity is 2.5(cos+1)
             self.paraphrase, self.similarity = make(3 * H, 1), None
         elif share_pair_layers:
-            pair_in = 4 * H if pair_mode == 'bi' else H
             self.pair_trunk = nn.Sequential(
                 nn.Linear(pair_in, head_hidden), HEAD_ACTIVATIONS[head_activation]()
             )
             self.paraphrase, self.similarity = nn.Linear(head_hidden, 1), nn.Linear(head_hidden, 1)
         else:
-            pair_in = 4 * H if pair_mode == 'bi' else H
             self.paraphrase, self.similarity = make(pair_in, 1), make(pair_in, 1)
 
     def embeddings(self, batch: dict) -> dict[str, Tensor]:
