@@ -78,10 +78,14 @@ class SelfAttention(nn.Module):
         B, T, _ = x.shape
         return x.view(B, T, self.num_heads, self.head_size).transpose(1, 2)
 
-    def forward(self, x: Tensor, mask: Tensor | None = None) -> Tensor:
-        "x (B, T, H), additive mask (B, 1, 1, T) -> (B, T, H)"
+    def forward(self, x: Tensor, mask: Tensor | None = None, first_only: bool = False) -> Tensor:
+        """x (B, T, H), additive mask (B, 1, 1, T) -> (B, T, H); with `first_only` the first
+        position's output alone, (B, 1, H): it still attends to all T keys."""
         B, T, H = x.shape
-        q = self.heads(self.query(x))  # (B, h, T, d)
+        # the positions that ask (B, Tq, H); a strided view would take another matmul kernel when
+        # gradients are needed, and the numbers would depend on it
+        xq = x[:, :1].contiguous() if first_only else x
+        q = self.heads(self.query(xq))  # (B, h, Tq, d)
         k = self.heads(self.key(x))
         v = self.heads(self.value(x))
         p = self.dropout if self.training else 0.0
@@ -90,7 +94,7 @@ class SelfAttention(nn.Module):
             out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=p)
         else:
             out, _ = attention(q, k, v, mask, p, self.training)  # (B, h, T, d)
-        return out.transpose(1, 2).reshape(B, T, H)  # (B, T, H): heads merged
+        return out.transpose(1, 2).reshape(B, xq.size(1), H)  # (B, Tq, H): heads merged
 
 # %% ../nbs/02_attention.ipynb #5b4b6378
 def dropout_mask(
@@ -114,7 +118,7 @@ def dropout(
         raise ValueError(f'dropout probability must be in [0, 1), not {p!r}')
     if not training or p == 0:
         return x
-    if x.device.type != 'cpu':
+    if x.device.type != 'cpu' or torch.compiler.is_compiling():  # compiled: fused into a loop
         return F.dropout(x, p, True)
     return x * dropout_mask(x.shape, p, x.dtype, generator)
 

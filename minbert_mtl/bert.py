@@ -14,7 +14,7 @@ from .attention import ATTENTION_IMPLS, Dropout, SelfAttention, additive_mask
 
 # %% auto #0
 __all__ = ['ACTIVATIONS', 'BertConfig', 'BertEmbeddings', 'BertSelfOutput', 'BertAttention', 'BertIntermediate', 'BertOutput',
-           'BertLayer', 'BertEncoder', 'BertPooler', 'BertModel']
+           'BertLayer', 'BertEncoder', 'BertPooler', 'run_layers', 'BertModel']
 
 # %% ../nbs/03_bert.ipynb #ac2e29c3
 ACTIVATIONS = {
@@ -138,8 +138,10 @@ class BertAttention(nn.Module):
         )
         self.output = BertSelfOutput(c)
 
-    def forward(self, x: Tensor, mask: Tensor | None) -> Tensor:
-        return self.output(self.self(x, mask), x)
+    def forward(self, x: Tensor, mask: Tensor | None, first_only: bool = False) -> Tensor:
+        "(B, T, H) -> (B, T, H); with `first_only` (B, 1, H), the first position's output"
+        residual = x[:, :1] if first_only else x
+        return self.output(self.self(x, mask, first_only), residual)
 
 
 class BertIntermediate(nn.Module):
@@ -171,9 +173,9 @@ class BertLayer(nn.Module):
         self.intermediate = BertIntermediate(c)
         self.output = BertOutput(c)
 
-    def forward(self, x: Tensor, mask: Tensor | None) -> Tensor:
-        h = self.attention(x, mask)  # (B, T, H)
-        return self.output(self.intermediate(h), h)  # (B, T, H)
+    def forward(self, x: Tensor, mask: Tensor | None, first_only: bool = False) -> Tensor:
+        h = self.attention(x, mask, first_only)  # (B, T, H), or (B, 1, H) with first_only
+        return self.output(self.intermediate(h), h)  # (B, T, H) or (B, 1, H)
 
 
 class BertEncoder(nn.Module):
@@ -193,6 +195,13 @@ class BertPooler(nn.Module):
         return torch.tanh(self.dense(h[:, 0]))  # (B, H)
 
 # %% ../nbs/03_bert.ipynb #692c8ea0
+def run_layers(layers: nn.ModuleList, x: Tensor, mask: Tensor, first_only: bool = False) -> Tensor:
+    "x (B, T, H) through the layers in turn; with `first_only` the last one computes position 0."
+    for i, layer in enumerate(layers):
+        x = layer(x, mask, first_only and i == len(layers) - 1)  # (B, T, H)
+    return x
+
+
 class BertModel(nn.Module):
     "The BERT encoder: `embeddings`, `encoder.layer[i]`, `pooler`."
 
@@ -202,6 +211,7 @@ class BertModel(nn.Module):
         self.embeddings = BertEmbeddings(config)
         self.encoder = BertEncoder(config)
         self.pooler = BertPooler(config)
+        self.run_layers = run_layers  # or its compiled version (the compile notebook)
         self.apply(self._init_weights)
 
     def _init_weights(self, m: nn.Module):
@@ -219,15 +229,23 @@ class BertModel(nn.Module):
         "Token ids (B, T) -> input vectors of the first layer (B, T, H)."
         return self.embeddings(input_ids, token_type_ids)
 
-    def encode(self, x: Tensor, attention_mask: Tensor, output_hidden_states: bool = False) -> dict:
+    def encode(
+        self,
+        x: Tensor,
+        attention_mask: Tensor,
+        output_hidden_states: bool = False,
+        first_only: bool = False,
+    ) -> dict:
         """Embeddings (B, T, H) and mask (B, T) -> `last_hidden_state` (B, T, H), `pooler_output`
-        (B, H)."""
+        (B, H). With `first_only` the last layer computes position 0 alone: (B, 1, H)."""
         mask = additive_mask(attention_mask, x.dtype)  # (B, 1, 1, T)
-        states = [x]
-        for layer in self.encoder.layer:
-            x = layer(x, mask)  # (B, T, H)
-            if output_hidden_states:
-                states.append(x)
+        if output_hidden_states:
+            states = [x]
+            for layer in self.encoder.layer:
+                states.append(layer(states[-1], mask))  # (B, T, H)
+            x = states[-1]
+        else:
+            x = self.run_layers(self.encoder.layer, x, mask, first_only)
         out = {'last_hidden_state': x, 'pooler_output': self.pooler(x)}
         if output_hidden_states:
             out['hidden_states'] = states

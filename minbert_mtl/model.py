@@ -137,7 +137,7 @@ class MultitaskBERT(nn.Module):
         if x is None:
             x = self.bert.embed(inputs['input_ids'], inputs.get('token_type_ids'))
         if self.adapters is None:
-            out = self.bert.encode(x, mask)
+            out = self.bert.encode(x, mask, first_only=self.pooling != 'mean')  # cls, pooler
         else:
             out = self.adapters.encode(self.bert, x, mask, task)
         v = pool(out, mask, self.pooling)  # (B, H)

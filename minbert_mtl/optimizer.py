@@ -78,13 +78,18 @@ class AdamW(torch.optim.Optimizer):
                     state['step'] = 0
                     state['exp_avg'] = torch.zeros_like(p, memory_format=torch.preserve_format)
                     state['exp_avg_sq'] = torch.zeros_like(p, memory_format=torch.preserve_format)
-                m, v = state['exp_avg'], state['exp_avg_sq']
                 state['step'] += 1
                 t = state['step']
-                m.mul_(b1).add_(g, alpha=1 - b1)  # m_t
-                v.mul_(b2).addcmul_(g, g, value=1 - b2)  # v_t
                 step_size = lr * math.sqrt(1 - b2**t) / (1 - b1**t) if group['correct_bias'] else lr
-                p.addcdiv_(m, self._denominator(v, eps), value=-step_size)  # Adam update
-                if wd:
-                    p.mul_(1 - lr * wd)  # decoupled weight decay, after the update
+                m, v = state['exp_avg'], state['exp_avg_sq']
+                self.update(p, g, m, v, (b1, b2, eps), step_size, 1 - lr * wd)
         return loss
+
+    def update(self, p, g, m, v, consts: tuple, step_size: float, decay: float):
+        "One parameter in place: the moments, the Adam step, then the decay p <- decay * p."
+        b1, b2, eps = consts
+        m.mul_(b1).add_(g, alpha=1 - b1)  # m_t
+        v.mul_(b2).addcmul_(g, g, value=1 - b2)  # v_t
+        p.addcdiv_(m, self._denominator(v, eps), value=-step_size)  # Adam update
+        if decay != 1:
+            p.mul_(decay)  # decoupled weight decay, after the update

@@ -14,6 +14,7 @@ from safetensors.torch import save_file
 from tqdm.auto import tqdm
 from .attention import ATTENTION_IMPLS
 from .bert import BertConfig, BertModel
+from .compiled import FusedAdamW, compile_encoder
 from .data import DEFAULT_CACHE, TASKS, course_file, encode_examples, load_examples
 from .data import make_batch, to_device
 from .datadir import atomic_write, find_data_dir
@@ -90,7 +91,7 @@ class TrainConfig:
     # 'finetune' (train all) or 'pretrain' (frozen encoder)
     option: str = one_of('finetune', OPTIONS)
     tasks: tuple = ('sst', 'para', 'sts')  # of sst, para, sts, cfimdb (not sst with cfimdb)
-    epochs: int = integer(3, 1)         # passes of training, each followed by a dev evaluation
+    epochs: int = integer(2, 1)         # passes of training, each followed by a dev evaluation
     # stop after this many epochs without a better dev overall; None: train every epoch
     patience: int | None = integer(None, 1, none=True)
     # None: the schedule's epoch (schedules notebook)
@@ -131,6 +132,8 @@ class TrainConfig:
     pal_heads: int = integer(12, 1)     # attention heads of each PAL
     class_weights: bool = False         # weight sentiment classes by N / (C * N_i)
     attn_impl: str = one_of('sdpa', ATTENTION_IMPLS)  # 'sdpa' (fused) or 'naive' (step by step)
+    # torch.compile the encoder's layers and the AdamW update (eager where it cannot compile)
+    compile: bool = False
     # multitask schedule and gradient method
     # sequential, round_robin, parallel, proportional, annealed
     schedule: str = one_of('proportional', tuple(SCHEDULES))
@@ -280,12 +283,12 @@ class TrainConfig:
         return opts | {'num_labels': 2 if 'cfimdb' in self.tasks else 5}
 
 RESUME_FREE = ('epochs', 'patience', 'progress', 'cache_dir', 'checkpoint_every', 'device',
-               'data_dir', 'pretrained', 'out_dir')   # may change on resume (a run folder may move)
+               'compile', 'data_dir', 'pretrained', 'out_dir')   # may change on resume (a run folder may move)
 
 RECIPES = {
-    'default': {},   # about 15 minutes on 2 CPU cores: 3 proportional epochs
+    'default': {},   # 2 proportional epochs: 8 to 18 minutes on 2 CPU cores (README)
     'full': dict(schedule='annealed', epochs=7, lr_decay=0.85, pooling='mean', head='mlp',
-                 head_hidden=384),  # about 45 minutes
+                 head_hidden=384, patience=1),  # stops after the first epoch that is not better
     # a first try in about 2 minutes: train on 4,800 examples, score dev, write predictions
     'smoke': dict(train_examples=4800, epochs=1, warmup_steps=5, lr=1e-4),
 }
@@ -430,12 +433,13 @@ def _build_model(cfg: TrainConfig, tok: BertTokenizer, device: torch.device) -> 
     return model
 
 def _optimizer(cfg: TrainConfig, model: MultitaskBERT, method: GradMethod) -> AdamW:
-    "AdamW over the model's groups, and over the method's parameters at a constant learning rate."
+    """AdamW (compiled with `cfg.compile`) over the model's groups, and over the method's
+    parameters at a constant learning rate."""
     groups = param_groups(model, cfg.weight_decay)
     if method.parameters():
         groups.append({'params': method.parameters(), 'weight_decay': 0.0,
                        'lr': cfg.method_lr, 'constant_lr': True})
-    return AdamW(groups, lr=cfg.learning_rate)
+    return (FusedAdamW if cfg.compile else AdamW)(groups, lr=cfg.learning_rate)
 
 def _run_length(cfg: TrainConfig, train: dict) -> tuple[int | None, int]:
     "Steps per epoch (None with a budget) and the run's total steps."
@@ -461,6 +465,7 @@ def _setup(cfg: TrainConfig) -> Setup:
     train = {t: encoded(t, 'train') for t in cfg.tasks}
     dev = {t: encoded(t, 'dev') for t in cfg.tasks}
     model = _build_model(cfg, tok, device)
+    if cfg.compile: compile_encoder(model.bert)
     aux_gen = torch.Generator().manual_seed(cfg.seed + 1)
     method = make_method(cfg.method, cfg.tasks, reduction=cfg.pcgrad_reduction, generator=aux_gen,
                          diagnostics=cfg.grad_diagnostics, device=device)
@@ -737,6 +742,19 @@ def _announce(s: Setup):
     print(f'training on {sets}: {length}, schedule {cfg.schedule}, method {cfg.method}, '
           f'{n:,} trainable parameters, device {s.device}, {s.precision}')
 
+def _clock(seconds: float) -> str:
+    "1 h 02 min, 12 min 46 s or 7 s."
+    m, s = divmod(round(seconds), 60)
+    h, m = divmod(m, 60)
+    return f'{h} h {m:02d} min' if h else f'{m} min {s} s' if m else f'{s} s'
+
+
+def _gflops() -> float:
+    "This machine's fp32 matmul GFLOP/s (the benchmark notebook), the number beside every time."
+    from minbert_mtl.benchmark import matmul_flops
+    return matmul_flops() / 1e9
+
+
 def stalled(cfg: TrainConfig, st: RunState) -> bool:
     "Early stopping: `patience` finished epochs since the best one, none of them better."
     if cfg.patience is None or st.best is None: return False
@@ -745,6 +763,7 @@ def stalled(cfg: TrainConfig, st: RunState) -> bool:
 def run(config: TrainConfig | None = None, resume: bool = False, **overrides) -> dict:
     "Train as `config` and `overrides` say; the best dev metrics, its epoch, checkpoint, history."
     cfg = _config(config, overrides)
+    started = time.time()
     saved = _resume_state(Path(cfg.out_dir), cfg) if resume else None
     s = _setup(cfg)
     st = _restore(s, saved) if saved is not None else RunState()
@@ -760,6 +779,8 @@ def run(config: TrainConfig | None = None, resume: bool = False, **overrides) ->
     best = st.best
     scores = ' '.join(f'{k} {v:.4f}' for k, v in best['dev'].items() if not isinstance(v, list))
     print(f"best dev (epoch {best['epoch']}): {scores}")
+    print(f'{_clock(time.time() - started)} in this process, on a machine doing '
+          f'{_gflops():.0f} fp32 matmul GFLOP/s')
     return {'dev': best['dev'], 'best_epoch': best['epoch'], 'checkpoint': str(s.out/'best'),
             'history': st.history}
 
@@ -895,7 +916,7 @@ def train_parser() -> argparse.ArgumentParser:
         '--recipe',
         default='default',
         choices=list(RECIPES),
-        help="preset: 'default' (3 proportional epochs) or 'full'; flags override it",
+        help="preset: 'default' (2 proportional epochs), 'full' or 'smoke'; flags override it",
     )
     p.add_argument('--resume', action='store_true', help='continue the interrupted run in out_dir')
     helps = docments(TrainConfig)
