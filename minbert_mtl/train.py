@@ -282,8 +282,9 @@ class TrainConfig:
         opts = {k: getattr(self, k) for k in MODEL_OPTIONS if k != 'num_labels'}
         return opts | {'num_labels': 2 if 'cfimdb' in self.tasks else 5}
 
+# may change on resume (a run folder may move)
 RESUME_FREE = ('epochs', 'patience', 'progress', 'cache_dir', 'checkpoint_every', 'device',
-               'compile', 'data_dir', 'pretrained', 'out_dir')   # may change on resume (a run folder may move)
+               'compile', 'data_dir', 'pretrained', 'out_dir')
 
 RECIPES = {
     'default': {},   # 2 proportional epochs: 8 to 18 minutes on 2 CPU cores (README)
