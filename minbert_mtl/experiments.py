@@ -4,7 +4,7 @@
 
 # %% ../nbs/18_experiments.ipynb #d2846202
 from __future__ import annotations
-import csv, dataclasses, json, os, resource, statistics, subprocess, sys, time
+import csv, json, resource, statistics, subprocess, sys
 from pathlib import Path
 from fastcore.script import call_parse
 from tqdm.auto import tqdm
