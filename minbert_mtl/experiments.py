@@ -14,8 +14,8 @@ from .specialists import train_specialists
 from .train import TrainConfig, run
 
 # %% auto #0
-__all__ = ['ALL', 'BUDGETS', 'SUITES', 'COLUMNS', 'SST_CLASSES', 'slug', 'train_one', 'run_suite', 'write_table', 'noise',
-           'collect', 'experiments_cli', 'plot_sst', 'plot_sts', 'plot_results']
+__all__ = ['ALL', 'BUDGETS', 'SUITES', 'COLUMNS', 'FORMATS', 'SST_CLASSES', 'slug', 'train_one', 'run_suite', 'write_table',
+           'noise', 'collect', 'experiments_cli', 'plot_sst', 'plot_sts', 'plot_results']
 
 # %% ../nbs/18_experiments.ipynb #045a780d
 ALL = 'sst,para,sts'
@@ -122,6 +122,7 @@ def run_suite(suite: str | dict, budget: str | dict = 'quick', runs_dir='runs/ex
 # %% ../nbs/18_experiments.ipynb #08c79156
 COLUMNS = ('suite', 'name', 'sst_acc', 'para_acc', 'sts_corr', 'overall', 'train_seconds',
            'peak_gib', 'gflops', 'examples', 'config')
+FORMATS = {'train_seconds': '{:.0f}', 'peak_gib': '{:.2f}'}  # other numbers: 4 decimals
 
 
 def _row(suite: str, name: str, overrides: dict, record: dict) -> dict:
@@ -147,9 +148,8 @@ def write_table(rows: list[dict], stem: Path, header: str = '') -> tuple[Path, P
     lines = [header, ''] if header else []
     lines += ['| ' + ' | '.join(COLUMNS[:-1]) + ' |', '|' + ' --- |' * (len(COLUMNS) - 1)]
     for r in rows:
-        cells = [f'{v:.4f}' if isinstance(v, float) and k != 'train_seconds' else
-                 f'{v:.0f}' if k == 'train_seconds' else str(v)
-                 for k, v in r.items() if k != 'config']
+        cells = [FORMATS.get(k, '{:.4f}').format(r[k]) if isinstance(r[k], float) else str(r[k])
+                 for k in COLUMNS[:-1]]
         lines.append('| ' + ' | '.join(cells) + ' |')
     stem.with_suffix('.md').write_text('\n'.join(lines) + '\n')
     return stem.with_suffix('.csv'), stem.with_suffix('.md')
