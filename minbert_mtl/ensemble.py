@@ -93,9 +93,10 @@ def member_outputs(checkpoint, data_dir, device='cpu') -> dict:
 
 # %% ../nbs/20_ensemble.ipynb #69f7f951
 def ensemble(checkpoints: list, out_dir, data_dir=None, how: str = 'vote',
-             device='cpu') -> dict:
-    """Combine saved checkpoints per task: members chosen on dev, dev and test predictions
-    written in the course's format to `out_dir`; returns the members and the dev metrics."""
+             device='cpu', select: bool = True) -> dict:
+    """Combine saved checkpoints per task: members chosen on dev (all of them if not `select`),
+    dev and test predictions written in the course's format to `out_dir`; returns the members
+    and the dev metrics."""
     data_dir, out = find_data_dir(data_dir), Path(out_dir)
     outputs = {str(c): member_outputs(c, data_dir, device) for c in checkpoints}
     result = {'members': {}, 'dev': {}}
@@ -105,7 +106,9 @@ def ensemble(checkpoints: list, out_dir, data_dir=None, how: str = 'vote',
             continue
         dev_ex = next(iter(have.values()))['dev'][0]
         gold = np.asarray(dev_ex.labels, np.int64 if TASKS[task].integer else np.float32)
-        chosen = select_members(task, {c: h['dev'][1] for c, h in have.items()}, gold, how)
+        chosen = list(have)
+        if select:
+            chosen = select_members(task, {c: h['dev'][1] for c, h in have.items()}, gold, how)
         dev = combine(task, [have[c]['dev'][1] for c in chosen], how)
         write_predictions(out / f'{task}-dev-output.csv', task, dev_ex.ids, dev)
         if all('test' in have[c] for c in chosen):

@@ -4,18 +4,20 @@
 
 # %% ../nbs/18_experiments.ipynb #d2846202
 from __future__ import annotations
-import csv, json, resource, statistics, subprocess, sys
+import csv, json, resource, shutil, statistics, subprocess, sys
 from pathlib import Path
 from fastcore.script import call_parse
 from tqdm.auto import tqdm
+from .ensemble import ensemble
 from .methods import METHODS
 from .schedules import SCHEDULES
 from .specialists import train_specialists
 from .train import TrainConfig, run
 
 # %% auto #0
-__all__ = ['ALL', 'BUDGETS', 'SUITES', 'COLUMNS', 'FORMATS', 'SST_CLASSES', 'slug', 'train_one', 'run_suite', 'write_table',
-           'noise', 'collect', 'experiments_cli', 'plot_sst', 'plot_sts', 'plot_results']
+__all__ = ['ALL', 'BUDGETS', 'SUITES', 'COLUMNS', 'FORMATS', 'SST_CLASSES', 'ENSEMBLES', 'slug', 'train_one', 'run_suite',
+           'write_table', 'noise', 'collect', 'experiments_cli', 'plot_sst', 'plot_sts', 'plot_results', 'ensemble_one',
+           'run_ensembles']
 
 # %% ../nbs/18_experiments.ipynb #045a780d
 ALL = 'sst,para,sts'
@@ -117,7 +119,7 @@ def run_suite(suite: str | dict, budget: str | dict = 'quick', runs_dir='runs/ex
             (folder / 'config.json').write_text(json.dumps(conf, indent=1))
             _launch(folder, _resumable(folder))
         record = json.loads((folder / 'result.json').read_text())
-        rows.append(_row(suite if isinstance(suite, str) else '', name, overrides, record))
+        rows.append(_row(suite if isinstance(suite, str) else '', name, folder.name, record))
     return rows
 
 # %% ../nbs/18_experiments.ipynb #08c79156
@@ -126,7 +128,7 @@ COLUMNS = ('suite', 'name', 'sst_acc', 'para_acc', 'sts_corr', 'overall', 'train
 FORMATS = {'train_seconds': '{:.0f}', 'peak_gib': '{:.2f}'}  # other numbers: 4 decimals
 
 
-def _row(suite: str, name: str, overrides: dict, record: dict) -> dict:
+def _row(suite: str, name: str, config: str, record: dict) -> dict:
     d = record['dev']
     return {
         'suite': suite, 'name': name,
@@ -134,7 +136,7 @@ def _row(suite: str, name: str, overrides: dict, record: dict) -> dict:
         'train_seconds': record['train_seconds'], 'peak_gib': record['peak_gib'],
         'gflops': '-'.join(f'{g:.0f}' for g in record['gflops']),
         'examples': ' '.join(f'{t} {n}' for t, n in record['examples'].items()),
-        'config': slug(overrides),
+        'config': config,
     }
 
 
@@ -161,36 +163,53 @@ def noise(rows: list[dict], key: str = 'overall') -> float:
     return 2 * statistics.stdev(r[key] for r in rows)
 
 # %% ../nbs/18_experiments.ipynb #0805ba90
-def collect(runs_dir, results_dir) -> list[dict]:
-    "Rows of every finished configuration of every suite under runs_dir; records copied."
-    rows, records = [], Path(results_dir) / 'records'
-    records.mkdir(parents=True, exist_ok=True)
+def _entries():
+    "(suite, name, folder) of every configuration of every suite, then of every ensemble."
     for suite, configs in SUITES.items():
         for name, overrides in configs.items():
-            done = Path(runs_dir) / slug(overrides) / 'result.json'
-            if done.exists():
-                record = json.loads(done.read_text())
-                (records / f'{slug(overrides)}.json').write_text(json.dumps(record))
-                rows.append(_row(suite, name, overrides, record))
+            yield suite, name, slug(overrides)
+    for name in ENSEMBLES:
+        yield 'ensembles', name, _ensemble_folder(name)
+
+
+def collect(runs_dir, results_dir) -> list[dict]:
+    """Rows of every finished configuration and ensemble under runs_dir; records copied, and the
+    default configuration's dev predictions (for the error examples)."""
+    rows, results = [], Path(results_dir)
+    (results / 'records').mkdir(parents=True, exist_ok=True)
+    for suite, name, config in _entries():
+        done = Path(runs_dir) / config / 'result.json'
+        if done.exists():
+            record = json.loads(done.read_text())
+            (results / 'records' / f'{config}.json').write_text(json.dumps(record))
+            rows.append(_row(suite, name, config, record))
+    predictions = sorted((Path(runs_dir) / 'default' / 'run' / 'predictions').glob('*-dev-*'))
+    (results / 'predictions').mkdir(exist_ok=True)
+    for f in predictions:
+        shutil.copy(f, results / 'predictions' / f.name)
     return rows
 
 
 @call_parse
 def experiments_cli(
-    suite: str = 'noise',  # a suite, several (comma-separated), or 'all'
+    suite: str = 'noise',  # a suite, several (comma-separated), 'ensembles', or 'all'
     budget: str = 'quick',  # 'quick' or 'default'
     runs_dir: str = 'runs/experiments',  # the runs, one folder per configuration and budget
     results_dir: str = 'results',  # the table and the records, per budget
 ):
     "Train the configurations of the suites at the budget (skipping finished ones), then the table."
-    names = list(SUITES) if suite == 'all' else [s.strip() for s in suite.split(',')]
-    unknown = [s for s in names if s not in SUITES]
+    known = list(SUITES) + ['ensembles']
+    names = known if suite == 'all' else [s.strip() for s in suite.split(',')]
+    unknown = [s for s in names if s not in known]
     if unknown or budget not in BUDGETS:
-        raise SystemExit(f'minbert_experiments: suites are {list(SUITES)} or all, budgets '
+        raise SystemExit(f'minbert_experiments: suites are {known} or all, budgets '
                          f'{list(BUDGETS)}; not {unknown or budget}')
     for s in names:
         print(f'--- suite {s}, budget {budget}')
-        run_suite(s, budget, Path(runs_dir) / budget)
+        if s == 'ensembles':
+            run_ensembles(Path(runs_dir) / budget)
+        else:
+            run_suite(s, budget, Path(runs_dir) / budget)
     rows = collect(Path(runs_dir) / budget, Path(results_dir) / budget)
     stem = Path(results_dir) / budget / 'results'
     write_table(rows, stem, header=f'Budget {budget}: {BUDGETS[budget]}')
@@ -250,3 +269,57 @@ def plot_results(rows: list[dict], noise: float, baseline: float | None = None,
            title=title)
     ax.invert_yaxis()
     return ax
+
+# %% ../nbs/18_experiments.ipynb #d9292c59
+ENSEMBLES = {
+    'three seeds of the default': ('default', 'seed=1', 'seed=2'),
+    'the three best configurations': 3,  # by dev overall: an optimistic score
+}
+
+
+def _ensemble_folder(name: str) -> str: return 'ensemble=' + name.replace(' ', '_')
+
+
+def _members(runs_dir: Path, spec) -> list[Path]:
+    "An ensemble's run folders: named, or the `spec` best finished multitask runs on dev."
+    if not isinstance(spec, int):
+        return [Path(runs_dir) / s for s in spec]
+    done = [f.parent.parent for f in Path(runs_dir).glob('*/run/best')]
+    done = [f for f in done if (f / 'result.json').exists()
+            and 'seed' not in json.loads((f / 'config.json').read_text())]
+    score = {f: json.loads((f / 'result.json').read_text())['dev']['overall'] for f in done}
+    return sorted(done, key=score.get, reverse=True)[:spec]
+
+
+def ensemble_one(folder: Path, members: list[Path], data_dir=None) -> dict:
+    "The members' best checkpoints combined on dev; the ensemble's record, also saved."
+    res = ensemble([m / 'run' / 'best' for m in members], Path(folder) / 'predictions',
+                   data_dir, select=False)
+    recs = [json.loads((m / 'result.json').read_text()) for m in members]
+    gflops = [g for r in recs for g in r['gflops']]
+    record = {
+        'dev': {k: v for k, v in res['dev'].items() if not isinstance(v, list)},
+        'members': [m.name for m in members],
+        'examples': {t: sum(r['examples'].get(t, 0) for r in recs) for t in recs[0]['examples']},
+        'train_seconds': sum(r['train_seconds'] for r in recs),
+        'peak_gib': max(r['peak_gib'] for r in recs),
+        'gflops': [min(gflops), max(gflops)],
+        'histories': {},
+    }
+    (Path(folder) / 'result.json').write_text(json.dumps(record, indent=1))
+    return record
+
+
+def run_ensembles(runs_dir, ensembles: dict | None = None, data_dir=None,
+                  progress: bool = True) -> list[dict]:
+    "Each ensemble of finished runs at a budget (skipped when done); one row per ensemble."
+    rows = []
+    for name, spec in tqdm((ensembles or ENSEMBLES).items(), desc='ensembles',
+                           disable=not progress):
+        folder = Path(runs_dir) / _ensemble_folder(name)
+        if not (folder / 'result.json').exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            ensemble_one(folder, _members(runs_dir, spec), data_dir)
+        record = json.loads((folder / 'result.json').read_text())
+        rows.append(_row('ensembles', name, folder.name, record))
+    return rows
