@@ -196,6 +196,7 @@ def experiments_cli(
     budget: str = 'quick',  # 'quick' or 'default'
     runs_dir: str = 'runs/experiments',  # the runs, one folder per configuration and budget
     results_dir: str = 'results',  # the table and the records, per budget
+    note: str = '',  # under the table's title: the date, the code's commit, the machine
 ):
     "Train the configurations of the suites at the budget (skipping finished ones), then the table."
     known = list(SUITES) + ['ensembles']
@@ -212,7 +213,7 @@ def experiments_cli(
             run_suite(s, budget, Path(runs_dir) / budget)
     rows = collect(Path(runs_dir) / budget, Path(results_dir) / budget)
     stem = Path(results_dir) / budget / 'results'
-    write_table(rows, stem, header=f'Budget {budget}: {BUDGETS[budget]}')
+    write_table(rows, stem, header=f'Budget {budget}: {BUDGETS[budget]}\n\n{note}'.strip())
     print(f'{len(rows)} configurations in {stem}.csv and .md')
 
 # %% ../nbs/18_experiments.ipynb #0639e6f9
