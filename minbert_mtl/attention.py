@@ -74,14 +74,18 @@ class SelfAttention(nn.Module):
         self.value = nn.Linear(hidden_size, hidden_size)
 
     def heads(self, x: Tensor) -> Tensor:
-        "(B, T, H) -> (B, h, T, d)"
+        "Split: (B, T, H) -> (B, h, T, d)"
         B, T, _ = x.shape
         return x.view(B, T, self.num_heads, self.head_size).transpose(1, 2)
+
+    def merge(self, y: Tensor) -> Tensor:
+        "Merge: (B, h, T, d) -> (B, T, H), the heads side by side"
+        B, h, T, d = y.shape
+        return y.transpose(1, 2).reshape(B, T, h * d)
 
     def forward(self, x: Tensor, mask: Tensor | None = None, first_only: bool = False) -> Tensor:
         """x (B, T, H), additive mask (B, 1, 1, T) -> (B, T, H); with `first_only` the first
         position's output alone, (B, 1, H): it still attends to all T keys."""
-        B, T, H = x.shape
         # the positions that ask (B, Tq, H); a strided view would take another matmul kernel when
         # gradients are needed, and the numbers would depend on it
         xq = x[:, :1].contiguous() if first_only else x
@@ -94,7 +98,7 @@ class SelfAttention(nn.Module):
             out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=p)
         else:
             out, _ = attention(q, k, v, mask, p, self.training)  # (B, h, T, d)
-        return out.transpose(1, 2).reshape(B, xq.size(1), H)  # (B, Tq, H): heads merged
+        return self.merge(out)  # (B, Tq, H)
 
 # %% ../nbs/02_attention.ipynb #5b4b6378
 def dropout_mask(

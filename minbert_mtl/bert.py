@@ -114,7 +114,7 @@ class BertEmbeddings(nn.Module):
         x = x + self.position_embeddings(pos) + self.token_type_embeddings(token_type_ids)
         return self.dropout(self.LayerNorm(x))
 
-
+# %% ../nbs/03_bert.ipynb #fb3a4a02
 class BertSelfOutput(nn.Module):
     "Output projection W_O of attention, dropout, residual, LayerNorm."
 

@@ -8,9 +8,14 @@ import math
 import torch
 
 # %% auto #0
-__all__ = ['AdamW']
+__all__ = ['adam_step_size', 'AdamW']
 
 # %% ../nbs/05_optimizer.ipynb #83cc458f
+def adam_step_size(lr: float, b1: float, b2: float, t: int, correct_bias: bool = True) -> float:
+    "Step t's size: lr sqrt(1 - b2^t) / (1 - b1^t), or lr without the bias correction."
+    return lr * math.sqrt(1 - b2**t) / (1 - b1**t) if correct_bias else lr
+
+
 class AdamW(torch.optim.Optimizer):
     """Adam with the 'efficient' bias correction and decoupled weight decay applied after the Adam
     update."""
@@ -80,7 +85,7 @@ class AdamW(torch.optim.Optimizer):
                     state['exp_avg_sq'] = torch.zeros_like(p, memory_format=torch.preserve_format)
                 state['step'] += 1
                 t = state['step']
-                step_size = lr * math.sqrt(1 - b2**t) / (1 - b1**t) if group['correct_bias'] else lr
+                step_size = adam_step_size(lr, b1, b2, t, group['correct_bias'])
                 m, v = state['exp_avg'], state['exp_avg_sq']
                 self.update(p, g, m, v, (b1, b2, eps), step_size, 1 - lr * wd)
         return loss
