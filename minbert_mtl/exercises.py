@@ -195,8 +195,8 @@ failing check. Your earlier notebooks' answers are imported as `answers.<module>
 SETUP = 'from minbert_mtl.exercises import use_answers\nuse_answers()  # answers.<module>: yours'
 
 
-def _cell(kind: str, source: str) -> dict:
-    c = {'cell_type': kind, 'metadata': {}, 'source': source}
+def _cell(kind: str, source: str, cell_id: str | None = None) -> dict:
+    c = {'cell_type': kind, 'metadata': {}, 'source': source} | ({'id': cell_id} if cell_id else {})
     return c | ({'execution_count': None, 'outputs': []} if kind == 'code' else {})
 
 
@@ -220,13 +220,13 @@ def student_notebook(nb: dict, name: str, modules, how: str = 'stub') -> dict:
         c['outputs'], c['execution_count'] = [], None
         c['metadata'] = {}
         if how == 'nbgrader' and (found or current):
-            current = '-'.join(e.name for e in found) if found else current
+            current = '-'.join(e.name.replace('.', '_') for e in found) if found else current
             n += 1
             _grade(c, bool(found), current if found else f'{current}-test-{n}')
     heads = [i for i, c in enumerate(nb['cells']) if 'default_exp' in _source(c)[:20]]
     start = heads[0] + 1 if heads else 0
-    nb['cells'][start:start] = [_cell('markdown', INTRO.format(name=name)),
-                                _cell('code', SETUP)]
+    nb['cells'][start:start] = [_cell('markdown', INTRO.format(name=name), 'exercises-intro'),
+                                _cell('code', SETUP, 'exercises-setup')]
     return nb
 
 
