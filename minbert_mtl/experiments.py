@@ -4,10 +4,12 @@
 
 # %% ../nbs/18_experiments.ipynb #d2846202
 from __future__ import annotations
-import csv, json, resource, shutil, statistics, subprocess, sys
+import csv, io, json, random, resource, shutil, statistics, subprocess, sys
 from pathlib import Path
 from fastcore.script import call_parse
 from tqdm.auto import tqdm
+from .data import course_file
+from .datadir import find_data_dir
 from .ensemble import ensemble
 from .methods import METHODS
 from .schedules import SCHEDULES
@@ -17,7 +19,7 @@ from .train import TrainConfig, run
 # %% auto #0
 __all__ = ['ALL', 'BUDGETS', 'SUITES', 'COLUMNS', 'FORMATS', 'SST_CLASSES', 'ENSEMBLES', 'slug', 'train_one', 'run_suite',
            'write_table', 'noise', 'collect', 'experiments_cli', 'plot_sst', 'plot_sts', 'plot_results', 'ensemble_one',
-           'run_ensembles']
+           'run_ensembles', 'selection_split']
 
 # %% ../nbs/18_experiments.ipynb #045a780d
 ALL = 'sst,para,sts'
@@ -197,6 +199,7 @@ def experiments_cli(
     runs_dir: str = 'runs/experiments',  # the runs, one folder per configuration and budget
     results_dir: str = 'results',  # the table and the records, per budget
     note: str = '',  # under the table's title: the date, the code's commit, the machine
+    selection: float = 0,  # > 0: score on this fraction of each training file, not on dev
 ):
     "Train the configurations of the suites at the budget (skipping finished ones), then the table."
     known = list(SUITES) + ['ensembles']
@@ -205,16 +208,22 @@ def experiments_cli(
     if unknown or budget not in BUDGETS:
         raise SystemExit(f'minbert_experiments: suites are {known} or all, budgets '
                          f'{list(BUDGETS)}; not {unknown or budget}')
+    folder = budget + ('-selection' if selection else '')
+    runs, results, base = Path(runs_dir) / folder, Path(results_dir) / folder, {}
+    if selection:
+        held = selection_split(None, runs / 'data', selection)
+        base = {'data_dir': str(runs / 'data')}
+        note += f' Scored on a selection split: {held} training rows held out as dev, seed 0.'
     for s in names:
-        print(f'--- suite {s}, budget {budget}')
+        print(f'--- suite {s}, budget {folder}')
         if s == 'ensembles':
-            run_ensembles(Path(runs_dir) / budget)
+            run_ensembles(runs, data_dir=base.get('data_dir'))
         else:
-            run_suite(s, budget, Path(runs_dir) / budget)
-    rows = collect(Path(runs_dir) / budget, Path(results_dir) / budget)
-    stem = Path(results_dir) / budget / 'results'
-    write_table(rows, stem, header=f'Budget {budget}: {BUDGETS[budget]}\n\n{note}'.strip())
-    print(f'{len(rows)} configurations in {stem}.csv and .md')
+            run_suite(s, budget, runs, base=base)
+    rows = collect(runs, results)
+    write_table(rows, results / 'results', header=f'Budget {budget}: {BUDGETS[budget]}\n\n'
+                f'{note.strip()}'.strip())
+    print(f'{len(rows)} configurations in {results}/results.csv and .md')
 
 # %% ../nbs/18_experiments.ipynb #0639e6f9
 SST_CLASSES = ('very negative', 'negative', 'neutral', 'positive', 'very positive')
@@ -324,3 +333,24 @@ def run_ensembles(runs_dir, ensembles: dict | None = None, data_dir=None,
         record = json.loads((folder / 'result.json').read_text())
         rows.append(_row('ensembles', name, folder.name, record))
     return rows
+
+# %% ../nbs/18_experiments.ipynb #8c2935b4
+def selection_split(data_dir, out_dir, fraction: float = 0.1, seed: int = 0,
+                    tasks=('sst', 'para', 'sts')) -> dict[str, int]:
+    """A data folder for choosing without dev: a seeded random `fraction` of each task's training
+    rows as its dev file, the other rows as its training file; the rows held out per task."""
+    src, out = find_data_dir(data_dir), Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    held = {}
+    for task in tasks:
+        text = course_file(src, task, 'train').read_text(encoding='utf-8')
+        header, *rows = csv.reader(io.StringIO(text, newline=''), delimiter='\t')
+        order = list(range(len(rows)))
+        random.Random(seed).shuffle(order)
+        held[task] = round(fraction * len(rows))
+        for split, part in (('dev', order[: held[task]]), ('train', order[held[task]:])):
+            with open(course_file(out, task, split), 'w', newline='', encoding='utf-8') as f:
+                w = csv.writer(f, delimiter='\t')
+                w.writerow(header)
+                w.writerows(rows[i] for i in sorted(part))
+    return held
