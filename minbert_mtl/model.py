@@ -32,6 +32,7 @@ def pool(out: dict, attention_mask: Tensor, how: str) -> Tensor:
 
 
 def mlp(d_in: int, d_hidden: int, d_out: int, activation: str, dropout: float) -> nn.Sequential:
+    "A head of two layers: d_in -> d_hidden, the activation and dropout, then d_hidden -> d_out."
     return nn.Sequential(
         nn.Linear(d_in, d_hidden),
         HEAD_ACTIVATIONS[activation](),
