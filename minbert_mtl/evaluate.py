@@ -24,9 +24,9 @@ from .tokenizer import TOKENIZER_CONFIG, BertTokenizer
 
 # %% auto #0
 __all__ = ['PRECISIONS', 'MODEL_OPTIONS', 'CHECKPOINT_KEY', 'data_pair_mode', 'autocast', 'raw_outputs', 'predict_task', 'decide',
-           'task_metrics', 'evaluate_sets', 'write_predictions', 'checkpoint_config', 'save_checkpoint',
-           'load_checkpoint', 'evaluate_files', 'predict_files', 'plain_warnings', 'evaluate_cli', 'predict_cli',
-           'predict', 'ask_cli']
+           'task_metrics', 'evaluate_sets', 'write_predictions', 'read_predictions', 'checkpoint_config',
+           'save_checkpoint', 'load_checkpoint', 'evaluate_files', 'predict_files', 'plain_warnings', 'evaluate_cli',
+           'predict_cli', 'predict', 'ask_cli']
 
 # %% ../nbs/09_evaluate.ipynb #12a5dc84
 def data_pair_mode(model: MultitaskBERT) -> str:
@@ -134,6 +134,12 @@ def write_predictions(path: str | Path, task: str, ids: list[str], preds: np.nda
         f'{i} , {fmt(p)} \n' for i, p in zip(ids, preds)
     )
     return atomic_write(path, lambda f: f.write(text.encode()))
+
+
+def read_predictions(path: str | Path) -> dict[str, float]:
+    "A course-format prediction file, read back as the course's grader reads it: {id: value}."
+    rows = Path(path).read_text().splitlines()[1:]
+    return {i.strip(): float(p) for i, p in (r.split(' , ') for r in rows)}
 
 # %% ../nbs/09_evaluate.ipynb #4fa61f26
 MODEL_OPTIONS = (

@@ -223,7 +223,8 @@ def student_notebook(nb: dict, name: str, modules, how: str = 'stub') -> dict:
             current = '-'.join(e.name.replace('.', '_') for e in found) if found else current
             n += 1
             _grade(c, bool(found), current if found else f'{current}-test-{n}')
-    heads = [i for i, c in enumerate(nb['cells']) if 'default_exp' in _source(c)[:20]]
+    heads = [i for i, c in enumerate(nb['cells'])
+             if any(d.startswith('default_exp') for d in _directives(_source(c)))]
     start = heads[0] + 1 if heads else 0
     nb['cells'][start:start] = [_cell('markdown', INTRO.format(name=name), 'exercises-intro'),
                                 _cell('code', SETUP, 'exercises-setup')]
