@@ -17,9 +17,9 @@ from .specialists import train_specialists
 from .train import TrainConfig, run
 
 # %% auto #0
-__all__ = ['ALL', 'BUDGETS', 'SUITES', 'COLUMNS', 'FORMATS', 'SST_CLASSES', 'ENSEMBLES', 'slug', 'train_one', 'run_suite',
-           'write_table', 'noise', 'collect', 'experiments_cli', 'plot_sst', 'plot_sts', 'plot_results', 'ensemble_one',
-           'run_ensembles', 'selection_split']
+__all__ = ['ALL', 'BUDGETS', 'SUITES', 'FULL_CHOICES', 'CANDIDATES', 'COLUMNS', 'FORMATS', 'SST_CLASSES', 'ENSEMBLES', 'slug',
+           'train_one', 'run_suite', 'write_table', 'noise', 'collect', 'experiments_cli', 'plot_sst', 'plot_sts',
+           'plot_results', 'ensemble_one', 'run_ensembles', 'selection_split']
 
 # %% ../nbs/18_experiments.ipynb #045a780d
 ALL = 'sst,para,sts'
@@ -46,6 +46,18 @@ SUITES = {
         'default': {}, 'PALs': dict(pals=96),
         'shared embedding': dict(pair_mode='bi', shared_embedding=True, para_loss='bce+mnr')},
 }
+# a best recipe's candidates, scored on a selection split at the default budget (not in 'all')
+FULL_CHOICES = dict(lr_decay=0.85, pooling='mean', head='mlp', head_hidden=384)
+CANDIDATES = {
+    'default': {}, 'round-robin': dict(schedule='round_robin'),
+    "the full recipe's choices": dict(schedule='annealed', **FULL_CHOICES),
+    'round-robin with them': dict(schedule='round_robin', **FULL_CHOICES),
+}
+
+
+def _suite(name: str) -> dict:
+    "The configurations of a suite by its name: one of `SUITES`, or 'candidates'."
+    return CANDIDATES if name == 'candidates' else SUITES[name]
 
 # %% ../nbs/18_experiments.ipynb #0fe0a55b
 def slug(overrides: dict) -> str:
@@ -110,7 +122,7 @@ def _resumable(folder: Path) -> bool:
 def run_suite(suite: str | dict, budget: str | dict = 'quick', runs_dir='runs/experiments',
               base: dict | None = None, progress: bool = True) -> list[dict]:
     "Train (or read) every configuration of `suite` at `budget`; one row per configuration."
-    configs = SUITES[suite] if isinstance(suite, str) else suite
+    configs = _suite(suite) if isinstance(suite, str) else suite
     limits = BUDGETS[budget] if isinstance(budget, str) else budget
     rows = []
     for name, overrides in tqdm(configs.items(), desc='runs', disable=not progress):
@@ -165,21 +177,22 @@ def noise(rows: list[dict], key: str = 'overall') -> float:
     return 2 * statistics.stdev(r[key] for r in rows)
 
 # %% ../nbs/18_experiments.ipynb #0805ba90
-def _entries():
-    "(suite, name, folder) of every configuration of every suite, then of every ensemble."
-    for suite, configs in SUITES.items():
+def _entries(suites: dict):
+    "(suite, name, folder) of every configuration of `suites`, then of every ensemble."
+    for suite, configs in suites.items():
         for name, overrides in configs.items():
             yield suite, name, slug(overrides)
     for name in ENSEMBLES:
         yield 'ensembles', name, _ensemble_folder(name)
 
 
-def collect(runs_dir, results_dir) -> list[dict]:
-    """Rows of every finished configuration and ensemble under runs_dir; records copied, and the
-    default configuration's dev predictions (for the error examples)."""
+def collect(runs_dir, results_dir, suites: dict | None = None) -> list[dict]:
+    """Rows of every finished configuration of `suites` (default `SUITES`) and every ensemble under
+    runs_dir; records copied, and the default configuration's dev predictions (for the error
+    examples)."""
     rows, results = [], Path(results_dir)
     (results / 'records').mkdir(parents=True, exist_ok=True)
-    for suite, name, config in _entries():
+    for suite, name, config in _entries(suites or SUITES):
         done = Path(runs_dir) / config / 'result.json'
         if done.exists():
             record = json.loads(done.read_text())
@@ -194,7 +207,7 @@ def collect(runs_dir, results_dir) -> list[dict]:
 
 @call_parse
 def experiments_cli(
-    suite: str = 'noise',  # a suite, several (comma-separated), 'ensembles', or 'all'
+    suite: str = 'noise',  # a suite, several (comma-separated), 'ensembles', 'candidates', 'all'
     budget: str = 'quick',  # 'quick' or 'default'
     runs_dir: str = 'runs/experiments',  # the runs, one folder per configuration and budget
     results_dir: str = 'results',  # the table and the records, per budget
@@ -202,8 +215,8 @@ def experiments_cli(
     selection: float = 0,  # > 0: score on this fraction of each training file, not on dev
 ):
     "Train the configurations of the suites at the budget (skipping finished ones), then the table."
-    known = list(SUITES) + ['ensembles']
-    names = known if suite == 'all' else [s.strip() for s in suite.split(',')]
+    known = list(SUITES) + ['ensembles', 'candidates']
+    names = known[:-1] if suite == 'all' else [s.strip() for s in suite.split(',')]
     unknown = [s for s in names if s not in known]
     if unknown or budget not in BUDGETS:
         raise SystemExit(f'minbert_experiments: suites are {known} or all, budgets '
@@ -220,7 +233,8 @@ def experiments_cli(
             run_ensembles(runs, data_dir=base.get('data_dir'))
         else:
             run_suite(s, budget, runs, base=base)
-    rows = collect(runs, results)
+    table = {'candidates': CANDIDATES} if 'candidates' in names else None
+    rows = collect(runs, results, table)
     write_table(rows, results / 'results', header=f'Budget {budget}: {BUDGETS[budget]}\n\n'
                 f'{note.strip()}'.strip())
     print(f'{len(rows)} configurations in {results}/results.csv and .md')
