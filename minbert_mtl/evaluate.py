@@ -19,6 +19,7 @@ from .metrics import accuracy, balanced_accuracy, confusion_matrix, macro_f1
 from .metrics import overall_score, pearson
 from .model import MultitaskBERT
 from .pals import multitask_model
+from .prepacked import prepacked
 from .pretrained import load_into, read_state_dict
 from .tokenizer import TOKENIZER_CONFIG, BertTokenizer
 
@@ -61,11 +62,11 @@ def raw_outputs(
     was_training = model.training
     model.eval()
     parts, order = [], []
-    for idx in bucket_batches(enc.lengths(), batch_size, shuffle=False):
-        b = to_device(make_batch(enc, idx, tok, max_length, data_pair_mode(model)), device)
-        with autocast(device, precision):
+    with autocast(device, precision), prepacked(model):  # the prepack notebook
+        for idx in bucket_batches(enc.lengths(), batch_size, shuffle=False):
+            b = to_device(make_batch(enc, idx, tok, max_length, data_pair_mode(model)), device)
             parts.append(model.predict(b).float().cpu())
-        order.extend(idx)
+            order.extend(idx)
     model.train(was_training)
     y = torch.cat(parts)
     out = torch.empty_like(y)
