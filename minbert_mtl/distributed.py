@@ -12,7 +12,8 @@ from torch import Tensor
 from .pcgrad import pcgrad_update
 
 # %% auto #0
-__all__ = ['World', 'world_from_env', 'backend_for', 'init_distributed', 'shard', 'all_reduce_mean_']
+__all__ = ['World', 'world_from_env', 'backend_for', 'init_distributed', 'shard', 'all_reduce_mean_', 'mean_over', 'any_process',
+           'from_main']
 
 # %% ../nbs/16a_distributed.ipynb #f0359642
 @dataclass(frozen=True)
@@ -69,3 +70,30 @@ def all_reduce_mean_(tensors: list[Tensor], world: World) -> list[Tensor]:
         t.copy_(flat[off : off + t.numel()].view_as(t))
         off += t.numel()
     return tensors
+
+# %% ../nbs/16a_distributed.ipynb #d6981d4a
+def mean_over(values: dict[str, Tensor], world: World) -> dict[str, Tensor]:
+    "The mean over the processes of each scalar tensor of `values`."
+    if world.size == 1 or not values:
+        return values
+    stacked = torch.stack([v.detach().float().reshape(()) for v in values.values()])
+    all_reduce_mean_([stacked], world)
+    return dict(zip(values, stacked))
+
+
+def any_process(flag: bool, world: World, device='cpu') -> bool:
+    "True on every process if `flag` is True on any (`device`: where the group's tensors live)."
+    if world.size == 1:
+        return flag
+    t = torch.tensor([float(flag)], device=device)
+    dist.all_reduce(t, op=dist.ReduceOp.MAX)
+    return bool(t.item())
+
+
+def from_main(obj, world: World):
+    "Rank 0's `obj` on every process (any picklable object)."
+    if world.size == 1:
+        return obj
+    box = [obj]
+    dist.broadcast_object_list(box, src=0)
+    return box[0]

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import torch
 from torch import nn, Tensor
+from .distributed import World, all_reduce_mean_
 from .pcgrad import conflict_stats, pcgrad_update
 
 # %% auto #0
@@ -70,6 +71,7 @@ class GradMethod:
             None,
         )
         self.device = torch.device(device) if device is not None else torch.device('cpu')
+        self.world = World()  # the training processes (run() sets it): task gradients are averaged
 
     def _task_gradients(self, losses, shared, specific) -> Tensor:
         """Per-task gradients (T, P), written into the same tensor every step (reallocated only if
@@ -82,7 +84,8 @@ class GradMethod:
             or self._G.dtype != p0.dtype
         ):
             self._G = torch.empty(shape, device=p0.device, dtype=p0.dtype)
-        return task_gradients(losses, shared, specific, out=self._G)
+        G = task_gradients(losses, shared, specific, out=self._G)
+        return all_reduce_mean_([G], self.world)[0]  # the same (T, P) on every process
 
     @property
     def separable(self) -> bool:

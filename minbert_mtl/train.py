@@ -4,12 +4,13 @@
 
 # %% ../nbs/16_train.ipynb #0844d488
 from __future__ import annotations
-import argparse, dataclasses, json, math, signal, sys, time, warnings
+import argparse, contextlib, dataclasses, json, math, signal, sys, time, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import torch
 from fastcore.docments import docments
+from torch.nn.parallel import DistributedDataParallel
 from safetensors.torch import save_file
 from tqdm.auto import tqdm
 from .attention import ATTENTION_IMPLS
@@ -18,6 +19,8 @@ from .compiled import FusedAdamW, compile_encoder
 from .data import DEFAULT_CACHE, TASKS, course_file, encode_examples, load_examples
 from .data import make_batch, to_device
 from .datadir import atomic_write, find_data_dir
+from .distributed import World, all_reduce_mean_, any_process, from_main, init_distributed
+from .distributed import mean_over, shard, world_from_env
 from .evaluate import MODEL_OPTIONS, PRECISIONS, autocast
 from .evaluate import data_pair_mode, evaluate_sets, plain_warnings, predict_task
 from .evaluate import save_checkpoint, write_predictions
@@ -36,8 +39,8 @@ from .tokenizer import SPECIAL_TOKENS, BertTokenizer
 # %% auto #0
 __all__ = ['OPTIONS', 'DEVICES', 'TRAIN_PRECISIONS', 'ONE_TASK_SCHEDULES', 'TASK_LISTS', 'PARA_LOSSES', 'RESUME_FREE', 'RECIPES',
            'CURVE_KEYS', 'one_of', 'integer', 'number', 'TrainConfig', 'param_groups', 'lr_at', 'StepLoss',
-           'tune_malloc', 'Setup', 'RunState', 'stalled', 'run', 'tiny_pretrained', 'tiny_data', 'plot_curves',
-           'summary_table', 'parse_bool', 'train_parser', 'train_cli']
+           'tune_malloc', 'Setup', 'RunState', 'StepModule', 'stalled', 'run', 'tiny_pretrained', 'tiny_data',
+           'plot_curves', 'summary_table', 'parse_bool', 'train_parser', 'train_cli']
 
 # %% ../nbs/16_train.ipynb #6577bf6b
 OPTIONS = ('finetune', 'pretrain')
@@ -417,6 +420,9 @@ class Setup:
     aux_gen: torch.Generator       # SMART's noise, PCGrad's order (apart from the data's)
     n_steps: int | None            # steps per epoch; None with a budget of examples
     total_steps: int               # the run's steps (expected, with a budget): annealing's horizon
+    world: World = World()         # this process among the training processes (torchrun)
+    ddp: torch.nn.Module | None = None  # the step's losses in DistributedDataParallel, if several
+    owns_group: bool = False       # run() joined the process group, and leaves it at the end
 
 def _build_model(cfg: TrainConfig, tok: BertTokenizer, device: torch.device) -> MultitaskBERT:
     "The pretrained encoder with the configured heads; the encoder frozen for option 'pretrain'."
@@ -450,9 +456,32 @@ def _run_length(cfg: TrainConfig, train: dict) -> tuple[int | None, int]:
     n = cfg.steps_per_epoch or epoch_steps(cfg.schedule, sizes, cfg.batch_size)
     return n, n * cfg.epochs
 
+def _world_and_device(cfg: TrainConfig) -> tuple[World, torch.device, bool]:
+    """This process's world (from torchrun's environment), its device (GPU `LOCAL_RANK` among
+    several), and whether it joined the process group."""
+    world = world_from_env()
+    device = _resolve_device(cfg.device)
+    if world.size > 1 and device.type == 'cuda':
+        device = torch.device('cuda', world.local_rank)
+        torch.cuda.set_device(device)
+    return world, device, init_distributed(world, device.type)
+
+
+def _distribute(s: Setup, world: World, owns: bool) -> Setup:
+    """In a world of several processes: other dropout masks on each, the step's losses through
+    DistributedDataParallel (which also gives every process rank 0's initial weights)."""
+    s.world, s.owns_group, s.method.world = world, owns, world
+    if world.size > 1:
+        torch.manual_seed(s.cfg.seed + world.rank)
+        ids = [s.device.index] if s.device.type == 'cuda' else None
+        s.ddp = DistributedDataParallel(StepModule(s.step_loss), device_ids=ids,
+                                        find_unused_parameters=True)
+    return s
+
+
 def _setup(cfg: TrainConfig) -> Setup:
     "Data, model, gradient method and optimizer of a run."
-    device = _resolve_device(cfg.device)
+    world, device, owns = _world_and_device(cfg)
     tune_malloc()
     torch.manual_seed(cfg.seed)
     out = Path(cfg.out_dir)
@@ -479,8 +508,9 @@ def _setup(cfg: TrainConfig) -> Setup:
     precision = _resolve_precision(cfg.precision, device)
     opt = _optimizer(cfg, model, method)
     step_loss = StepLoss(cfg, model, class_w, aux_gen)
-    return Setup(cfg, out, device, precision, data_dir, tok, train, dev, model, method, opt,
-                 step_loss, shared, specific, aux_gen, *_run_length(cfg, train))
+    s = Setup(cfg, out, device, precision, data_dir, tok, train, dev, model, method, opt,
+              step_loss, shared, specific, aux_gen, *_run_length(cfg, train))
+    return _distribute(s, world, owns)
 
 # %% ../nbs/16_train.ipynb #7eca6349
 @dataclass
@@ -533,13 +563,15 @@ def _epoch_over(s: Setup, st: RunState) -> bool:
     budget = _epoch_budget(s.cfg, st.epoch)
     return st.drawn >= budget if budget is not None else st.done >= s.n_steps
 
-def _cut(steps: dict, room: int) -> dict:
-    "The first `room` examples of a step, task by task (the last step of a budget)."
+def _cut(steps: dict, room: float, per: int = 1) -> dict:
+    """The first `room` examples of a step, task by task (the last step of a budget), each task's
+    part a multiple of `per` (the processes: every one gets at least one example of a task)."""
     out = {}
     for t, idx in steps.items():
-        if room <= 0: break
-        out[t] = idx[:room]
-        room -= len(out[t])
+        n = min(len(idx), room) // per * per
+        if n <= 0: continue
+        out[t] = idx[:n]
+        room -= n
     return out
 
 def _stream(s: Setup, position: int):
@@ -548,7 +580,8 @@ def _stream(s: Setup, position: int):
     lengths = {t: e.lengths() for t, e in s.train.items()}
     cfg = s.cfg
     order = cfg.task_order or None
-    items = run_stream(cfg.schedule, lengths, cfg.batch_size, data_gen, s.total_steps, order)
+    size = cfg.batch_size * s.world.size  # each process trains on its shard of every batch
+    items = run_stream(cfg.schedule, lengths, size, data_gen, s.total_steps, order)
     for _ in range(position): next(items)
     return items
 
@@ -557,12 +590,46 @@ def _epoch_steps(s: Setup, st: RunState, items):
     budget = _epoch_budget(s.cfg, st.epoch)
     while not _epoch_over(s, st):
         steps = next(items)
-        yield steps if budget is None else _cut(steps, budget - st.drawn)
+        room = math.inf if budget is None else budget - st.drawn
+        yield _cut(steps, room, s.world.size) if budget is not None or s.world.size > 1 else steps
 
 def _batch(s: Setup, task: str, idx) -> dict:
     "The examples `idx` of a task's training set as a batch on the model's device."
+    idx = shard(idx, s.world)  # all of it in a world of one
     b = make_batch(s.train[task], idx, s.tok, s.cfg.max_length, data_pair_mode(s.model))
     return to_device(b, s.device)
+
+class StepModule(torch.nn.Module):
+    "The step's task losses as a module's forward, so that DistributedDataParallel sees them made."
+    def __init__(self, step_loss: StepLoss):
+        super().__init__()
+        self.model, self.step_loss = step_loss.model, step_loss
+
+    def forward(self, batches: dict) -> dict:
+        return {t: self.step_loss(t, b) for t, b in batches.items()}
+
+
+def _through_ddp(s: Setup) -> bool:
+    "DDP averages the gradient of the summed loss; PCGrad and diagnostics average their own."
+    return s.ddp is not None and s.method.separable
+
+
+def _losses(s: Setup, group: list, steps: dict) -> dict:
+    "The losses of the step's tasks in `group`, on this process's shards."
+    batches = {t: _batch(s, t, steps[t]) for t in group}
+    with autocast(s.device, s.precision):
+        if _through_ddp(s): return s.ddp(batches)
+        return {t: s.step_loss(t, b) for t, b in batches.items()}
+
+
+def _average_rest(s: Setup):
+    """With several processes, average what DDP did not: the method's own parameters, or every
+    gradient when the method took its task gradients itself (their shared part is already the
+    same on every process; averaging it again changes nothing)."""
+    if s.world.size == 1: return
+    params = s.method.parameters() if _through_ddp(s) else s.shared + s.specific
+    all_reduce_mean_([p.grad for p in params if p.grad is not None], s.world)
+
 
 def _train_step(s: Setup, steps: dict, where: str) -> tuple[dict, dict, str | None]:
     "One optimizer step on {task: indices}: the task losses, the task weights, what was not finite."
@@ -570,13 +637,17 @@ def _train_step(s: Setup, steps: dict, where: str) -> tuple[dict, dict, str | No
     separable = s.method.separable      # one task's graph alive at a time
     groups = [[t] for t in steps] if separable else [list(steps)]
     task_losses, weights = {}, {}
-    for group in groups:
-        with autocast(s.device, s.precision):
-            ls = {t: s.step_loss(t, _batch(s, t, steps[t])) for t in group}
-        problem = check_losses(ls, where)
-        if problem is not None: return task_losses, weights, problem
-        weights |= s.method.backward(ls, s.shared, s.specific)
+    for k, group in enumerate(groups):  # with DDP, gradients are averaged after the last group
+        last = k == len(groups) - 1
+        with s.ddp.no_sync() if _through_ddp(s) and not last else contextlib.nullcontext():
+            ls = _losses(s, group, steps)
+            problem = check_losses(ls, where)
+            if any_process(problem is not None, s.world, s.device):
+                return task_losses, weights, problem or f'a loss is not finite at {where} elsewhere'
+            weights |= s.method.backward(ls, s.shared, s.specific)
         task_losses |= {t: l.detach() for t, l in ls.items()}
+    if not steps: return task_losses, weights, None  # nothing left for every process
+    _average_rest(s)
     trainable = s.shared + s.specific
     norm = grad_norm(trainable)
     if not math.isfinite(norm):
@@ -597,7 +668,8 @@ def _step(s: Setup, st: RunState, steps: dict):
         if not g.get('constant_lr'): g['lr'] = lr
     where = f'step {st.step} (epoch {st.epoch}, step {st.done} of the epoch)'
     task_losses, weights, problem = _train_step(s, steps, where)
-    if problem is None: st.record_step(steps, task_losses, weights, s.method.last_stats)
+    task_losses = mean_over(task_losses, s.world)  # the global batch's, for the history
+    if problem is None and steps: st.record_step(steps, task_losses, weights, s.method.last_stats)
     elif cfg.skip_nonfinite:
         st.skipped += 1
         s.opt.zero_grad(set_to_none=True)
@@ -611,7 +683,8 @@ def _step(s: Setup, st: RunState, steps: dict):
 
 # %% ../nbs/16_train.ipynb #fc7bd2e4
 def _save_last(s: Setup, st: RunState):
-    "The resumable state, in out_dir/last."
+    "The resumable state, in out_dir/last (by the main process: the others hold the same)."
+    if not s.world.main: return
     teacher = s.step_loss.teacher
     save_state(s.out/'last', {
         'config': s.cfg.to_dict(), 'run': dataclasses.asdict(st),
@@ -630,7 +703,7 @@ def _restore(s: Setup, saved: dict) -> RunState:
     set_rng_states(saved['rng'], aux=s.aux_gen)
     st = RunState(**saved['run'])
     of = f' of {s.n_steps}' if s.n_steps else ''
-    print(f'resuming {s.out} at epoch {st.epoch}, step {st.done}{of}')
+    if s.world.main: print(f'resuming {s.out} at epoch {st.epoch}, step {st.done}{of}')
     return st
 
 def _after_step(s: Setup, st: RunState, stop: StopSignals):
@@ -652,7 +725,7 @@ def _train_epoch(s: Setup, st: RunState, items, stop: StopSignals):
     budget = _epoch_budget(s.cfg, st.epoch)
     total, unit = (s.n_steps, 'step') if budget is None else (budget, 'ex')
     bar = tqdm(total=total, initial=st.done if budget is None else st.drawn, unit=unit,
-               desc=f'epoch {st.epoch}', disable=not s.cfg.progress, leave=False)
+               desc=f'epoch {st.epoch}', disable=not (s.cfg.progress and s.world.main), leave=False)
     s.model.train()
     for steps in _epoch_steps(s, st, items):
         _step(s, st, steps)
@@ -661,21 +734,27 @@ def _train_epoch(s: Setup, st: RunState, items, stop: StopSignals):
     bar.close()
 
 def _end_epoch(s: Setup, st: RunState, seconds: float):
-    "Score dev, record the epoch, keep the best checkpoint and its predictions, save the state."
-    cfg = s.cfg
-    metrics, preds = evaluate_sets(s.model, s.dev, s.tok, cfg.max_length, cfg.eval_batch_size,
-                                   s.device, s.precision)
+    """Score dev, record the epoch, keep the best checkpoint and its predictions, save the state;
+    with several processes the main one scores and writes, and sends the scores to the others."""
+    cfg, main = s.cfg, s.world.main
+    metrics, preds = None, None
+    if main:
+        metrics, preds = evaluate_sets(s.model, s.dev, s.tok, cfg.max_length,
+                                       cfg.eval_batch_size, s.device, s.precision)
+    metrics = from_main(metrics, s.world)
     rec = st.epoch_record(metrics, seconds)
     st.history.append(rec)
-    print(_summary(rec))
+    if main: print(_summary(rec))
     lines = ''.join(json.dumps(r) + '\n' for r in st.history)
-    atomic_write(s.out/'history.jsonl', lambda f: f.write(lines.encode()))
+    if main: atomic_write(s.out/'history.jsonl', lambda f: f.write(lines.encode()))
     if st.best is None or _score(metrics) > st.best['score']:
         st.best = {'score': _score(metrics), 'epoch': st.epoch, 'dev': metrics}
         extra = {'train_config': cfg.to_dict(), 'eval_batch_size': cfg.eval_batch_size,
                  'precision': s.precision, 'epoch': st.epoch, 'dev': metrics}
-        save_checkpoint(s.out/'best', s.model, s.tok, cfg.model_options(), cfg.max_length, extra)
-        _write_predictions(s, preds, s.out/'predictions')
+        if main:
+            save_checkpoint(s.out/'best', s.model, s.tok, cfg.model_options(), cfg.max_length,
+                            extra)
+            _write_predictions(s, preds, s.out/'predictions')
     st.next_epoch()
     _save_last(s, st)
 
@@ -740,8 +819,10 @@ def _announce(s: Setup):
     if s.n_steps is None: length = f'{cfg.train_examples:,} examples in {cfg.epochs} epochs'
     n = sum(p.numel() for p in s.shared + s.specific)
     sets = ', '.join(f'{t} ({len(e)})' for t, e in s.train.items())
-    print(f'training on {sets}: {length}, schedule {cfg.schedule}, method {cfg.method}, '
-          f'{n:,} trainable parameters, device {s.device}, {s.precision}')
+    on = f'{s.world.size} processes, ' if s.world.size > 1 else ''
+    if s.world.main:
+        print(f'training on {sets}: {length}, schedule {cfg.schedule}, method {cfg.method}, '
+              f'{n:,} trainable parameters, {on}device {s.device}, {s.precision}')
 
 def _clock(seconds: float) -> str:
     "1 h 02 min, 12 min 46 s or 7 s."
@@ -762,6 +843,17 @@ def stalled(cfg: TrainConfig, st: RunState) -> bool:
     if cfg.patience is None or st.best is None: return False
     return st.epoch - 1 - st.best['epoch'] >= cfg.patience
 
+def _report(cfg: TrainConfig, st: RunState, started: float):
+    "The run's last lines: early stopping, the best epoch's scores, the time and the machine."
+    if st.epoch < cfg.epochs:
+        print(f'stopped early: no better dev overall in the {cfg.patience} epoch(s) after the best')
+    best = st.best
+    scores = ' '.join(f'{k} {v:.4f}' for k, v in best['dev'].items() if not isinstance(v, list))
+    print(f"best dev (epoch {best['epoch']}): {scores}")
+    print(f'{_clock(time.time() - started)} in this process, on a machine doing '
+          f'{_gflops():.0f} fp32 matmul GFLOP/s')
+
+
 def run(config: TrainConfig | None = None, resume: bool = False, **overrides) -> dict:
     "Train as `config` and `overrides` say; the best dev metrics, its epoch, checkpoint, history."
     cfg = _config(config, overrides)
@@ -776,13 +868,9 @@ def run(config: TrainConfig | None = None, resume: bool = False, **overrides) ->
             t0 = time.time()
             _train_epoch(s, st, items, stop)
             _end_epoch(s, st, time.time() - t0)
-    if st.epoch < cfg.epochs:
-        print(f'stopped early: no better dev overall in the {cfg.patience} epoch(s) after the best')
+    if s.owns_group: torch.distributed.destroy_process_group()
+    if s.world.main: _report(cfg, st, started)
     best = st.best
-    scores = ' '.join(f'{k} {v:.4f}' for k, v in best['dev'].items() if not isinstance(v, list))
-    print(f"best dev (epoch {best['epoch']}): {scores}")
-    print(f'{_clock(time.time() - started)} in this process, on a machine doing '
-          f'{_gflops():.0f} fp32 matmul GFLOP/s')
     return {'dev': best['dev'], 'best_epoch': best['epoch'], 'checkpoint': str(s.out/'best'),
             'history': st.history}
 
