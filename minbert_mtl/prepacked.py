@@ -8,7 +8,7 @@ import functools
 from contextlib import contextmanager
 import torch
 from torch import Tensor, nn
-from .bert import ACTIVATIONS, BertIntermediate
+from .bert import ACTIVATIONS, BertIntermediate, BertModel, run_layers
 
 # %% auto #0
 __all__ = ['FUSABLE', 'prepack_problem', 'pack_weight', 'packed_linear', 'prepacked']
@@ -46,9 +46,14 @@ def packed_linear(w: Tensor, b: Tensor | None, act: tuple, x: Tensor) -> Tensor:
     return y.view(*x.shape[:-1], y.shape[-1])  # (..., out)
 
 # %% ../nbs/05b_prepack.ipynb #c2861db6
+def _compiled(model: nn.Module) -> bool:
+    "True if an encoder of `model` runs compiled layers (the compile notebook)."
+    return any(isinstance(m, BertModel) and m.run_layers is not run_layers for m in model.modules())
+
+
 def _can_pack(model: nn.Module) -> bool:
-    "No gradients, no autocast, fp32 on the CPU, and oneDNN here."
-    if torch.is_grad_enabled() or torch.is_autocast_enabled('cpu'):
+    "No gradients, no autocast, no compiled encoder, fp32 on the CPU, and oneDNN here."
+    if torch.is_grad_enabled() or torch.is_autocast_enabled('cpu') or _compiled(model):
         return False
     plain = all(p.device.type == 'cpu' and p.dtype == torch.float32 for p in model.parameters())
     return plain and prepack_problem() is None
