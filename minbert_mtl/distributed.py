@@ -71,7 +71,7 @@ def all_reduce_mean_(tensors: list[Tensor], world: World) -> list[Tensor]:
         off += t.numel()
     return tensors
 
-# %% ../nbs/16a_distributed.ipynb #d6981d4a
+# %% ../nbs/16a_distributed.ipynb #d9c05ad8
 def mean_over(values: dict[str, Tensor], world: World) -> dict[str, Tensor]:
     "The mean over the processes of each scalar tensor of `values`."
     if world.size == 1 or not values:

@@ -1042,3 +1042,7 @@ def train_cli(argv: list[str] | None = None):
         raise SystemExit(128 + e.signum)
     except (OSError, ValueError, NonFiniteError) as e:
         raise SystemExit(f'minbert_train: {e}')
+
+
+if __name__ == '__main__' and sys.argv[0].endswith('train.py'):  # python -m minbert_mtl.train
+    train_cli()
