@@ -215,8 +215,9 @@ def experiments_cli(
     selection: float = 0,  # > 0: score on this fraction of each training file, not on dev
 ):
     "Train the configurations of the suites at the budget (skipping finished ones), then the table."
-    known = list(SUITES) + ['ensembles', 'candidates']
-    names = known[:-1] if suite == 'all' else [s.strip() for s in suite.split(',')]
+    every = list(SUITES) + ['ensembles']  # 'all': the candidates run on their own
+    known = every + ['candidates']
+    names = every if suite == 'all' else [s.strip() for s in suite.split(',')]
     unknown = [s for s in names if s not in known]
     if unknown or budget not in BUDGETS:
         raise SystemExit(f'minbert_experiments: suites are {known} or all, budgets '

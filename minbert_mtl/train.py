@@ -19,8 +19,8 @@ from .compiled import FusedAdamW, compile_encoder
 from .data import DEFAULT_CACHE, TASKS, course_file, encode_examples, load_examples
 from .data import make_batch, to_device
 from .datadir import atomic_write, find_data_dir
-from .distributed import World, all_reduce_mean_, any_process, from_main, init_distributed
-from .distributed import mean_over, shard, world_from_env
+from .distributed import World, all_reduce_mean_, any_process, from_main
+from .distributed import init_distributed, mean_over, shard, world_from_env
 from .evaluate import MODEL_OPTIONS, PRECISIONS, autocast
 from .evaluate import data_pair_mode, evaluate_sets, plain_warnings, predict_task
 from .evaluate import save_checkpoint, write_predictions
@@ -591,7 +591,7 @@ def _epoch_steps(s: Setup, st: RunState, items):
     while not _epoch_over(s, st):
         steps = next(items)
         room = math.inf if budget is None else budget - st.drawn
-        yield _cut(steps, room, s.world.size) if budget is not None or s.world.size > 1 else steps
+        yield _cut(steps, room, s.world.size)  # the whole step when nothing limits it
 
 def _batch(s: Setup, task: str, idx) -> dict:
     "The examples `idx` of a task's training set as a batch on the model's device."
