@@ -13,7 +13,7 @@ from .pcgrad import pcgrad_update
 
 # %% auto #0
 __all__ = ['World', 'world_from_env', 'backend_for', 'init_distributed', 'shard', 'all_reduce_mean_', 'mean_over', 'any_process',
-           'from_main']
+           'from_main', 'gather_to_main']
 
 # %% ../nbs/16a_distributed.ipynb #f0359642
 @dataclass(frozen=True)
@@ -97,3 +97,12 @@ def from_main(obj, world: World):
     box = [obj]
     dist.broadcast_object_list(box, src=0)
     return box[0]
+
+
+def gather_to_main(obj, world: World) -> list | None:
+    "Every process's `obj` (any picklable object) in rank order, on rank 0; None on the others."
+    if world.size == 1:
+        return [obj]
+    out = [None] * world.size if world.main else None
+    dist.gather_object(obj, out, dst=0)
+    return out

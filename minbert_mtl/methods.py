@@ -19,6 +19,7 @@ def task_gradients(
     shared: list[Tensor],
     specific: list[Tensor],
     out: Tensor | None = None,
+    add: bool = False,  # add to `out` (gradient accumulation) instead of overwriting it
 ) -> Tensor:
     """(T, P) gradients of each loss w.r.t. the shared parameters (into `out` if given);
     accumulates the specific parameters' .grad."""
@@ -32,10 +33,13 @@ def task_gradients(
         grads = torch.autograd.grad(loss, params, retain_graph=not last, allow_unused=True)
         off = 0
         for p, g in zip(shared, grads[: len(shared)]):
-            if g is None:
-                G[t, off : off + p.numel()].zero_()
-            else:
-                G[t, off : off + p.numel()].copy_(g.reshape(-1))
+            row = G[t, off : off + p.numel()]
+            if g is not None and add:
+                row.add_(g.reshape(-1))
+            elif g is not None:
+                row.copy_(g.reshape(-1))
+            elif not add:
+                row.zero_()
             off += p.numel()
         for p, g in zip(specific, grads[len(shared) :]):
             if g is None:
@@ -73,19 +77,15 @@ class GradMethod:
         self.device = torch.device(device) if device is not None else torch.device('cpu')
         self.world = World()  # the training processes (run() sets it): task gradients are averaged
 
-    def _task_gradients(self, losses, shared, specific) -> Tensor:
-        """Per-task gradients (T, P), written into the same tensor every step (reallocated only if
-        T, P or the device change)."""
+    def _task_gradients(self, losses, shared, specific, add: bool) -> Tensor:
+        """Per-task gradients (T, P), written (with `add`: added) into the same tensor every step
+        (reallocated only if T, P or the device change)."""
         shape, p0 = (len(losses), sum(p.numel() for p in shared)), shared[0]
-        if (
-            self._G is None
-            or self._G.shape != shape
-            or self._G.device != p0.device
-            or self._G.dtype != p0.dtype
-        ):
+        G = self._G
+        if G is None or G.shape != shape or G.device != p0.device or G.dtype != p0.dtype:
+            assert not add, 'the task gradients changed shape within a step'
             self._G = torch.empty(shape, device=p0.device, dtype=p0.dtype)
-        G = task_gradients(losses, shared, specific, out=self._G)
-        return all_reduce_mean_([G], self.world)[0]  # the same (T, P) on every process
+        return task_gradients(losses, shared, specific, out=self._G, add=add)
 
     @property
     def separable(self) -> bool:
@@ -100,17 +100,35 @@ class GradMethod:
         "The weighted losses (per task) and the weights; plain methods weight every task 1."
         return losses, {t: 1.0 for t in losses}
 
+    def per_task(self, losses: dict, shared: list) -> bool:
+        "Whether the step needs each task's gradient of the shared parameters on its own."
+        return self.diagnostics and len(losses) > 1 and bool(shared)
+
+    def shared_gradient(self, tasks: list, G: Tensor) -> tuple[Tensor, dict]:
+        "The shared parameters' gradient (P,) from the task gradients (T, P), and statistics."
+        return G.sum(0), conflict_stats(tasks, (G @ G.T).cpu())
+
     def backward(
-        self, losses: dict[str, Tensor], shared: list[Tensor], specific: list[Tensor]
+        self,
+        losses: dict[str, Tensor],
+        shared: list[Tensor],
+        specific: list[Tensor],
+        scale: float = 1.0,  # this part's share of the step (gradient accumulation: 1 / parts)
+        first: bool = True,  # the step's first part: the task gradients start from zero
+        last: bool = True,  # its last part: the task gradients are complete, combine them
     ) -> dict[str, float]:
+        "Set `.grad` from the task losses of one part of a step; the effective task weights."
         losses, weights = self.combine(losses)
-        self.last_stats = None
-        if self.diagnostics and len(losses) > 1 and shared:
-            G = self._task_gradients(losses, shared, specific)
-            set_flat_grad(shared, G.sum(0))
-            self.last_stats = conflict_stats(list(losses), G @ G.T)
-        else:
-            sum(losses.values()).backward()
+        losses = {t: scale * l for t, l in losses.items()}
+        if not self.per_task(losses, shared):
+            sum(losses.values()).backward()  # .grad adds up over the parts
+            self.last_stats = None
+            return weights
+        G = self._task_gradients(losses, shared, specific, add=not first)
+        if last:
+            all_reduce_mean_([G], self.world)  # the same (T, P) on every process
+            update, self.last_stats = self.shared_gradient(list(losses), G)
+            set_flat_grad(shared, update)
         return weights
 
 
@@ -136,15 +154,10 @@ class UncertaintyWeighting(GradMethod):
         }
         return out, {t: 0.5 * torch.exp(-self.log_vars[t]).item() for t in losses}
 
-    def backward(self, losses, shared, specific):
-        return super().backward(
-            losses,
-            shared,
-            list(specific)
-            + [
-                self.log_vars[t] for t in losses if all(self.log_vars[t] is not p for p in specific)
-            ],
-        )
+    def backward(self, losses, shared, specific, *args, **kw):
+        mine = [v for t, v in self.log_vars.items() if t in losses]
+        new = [v for v in mine if all(v is not p for p in specific)]
+        return super().backward(losses, shared, list(specific) + new, *args, **kw)
 
 
 class PCGradMethod(GradMethod):
@@ -160,18 +173,18 @@ class PCGradMethod(GradMethod):
             raise ValueError(f"pcgrad_reduction must be 'sum' or 'mean', not {reduction!r}")
         self.reduction, self.generator = reduction, generator
 
-    def backward(self, losses, shared, specific):
-        self.last_stats = None
-        if len(losses) < 2 or not shared:
-            sum(losses.values()).backward()
-            return {t: 1.0 for t in losses}
-        G = self._task_gradients(losses, shared, specific)  # (T, P), reused buffer
-        # update (P,): projected in coefficient space
-        update, gram, C = pcgrad_update(G, generator=self.generator, reduction=self.reduction)
-        set_flat_grad(shared, update)
-        self.last_stats = conflict_stats(list(losses), gram, C)
+    def per_task(self, losses, shared):
+        return len(losses) > 1 and bool(shared)
+
+    def combine(self, losses):
+        "Unweighted losses; the weight of each task's gradient in the shared update."
         w = 1.0 if self.reduction == 'sum' else 1.0 / len(losses)
-        return {t: w for t in losses}
+        return losses, {t: w for t in losses}
+
+    def shared_gradient(self, tasks, G):
+        "The projected update (P,), made in coefficient space, and the conflicts it removed."
+        update, gram, C = pcgrad_update(G, generator=self.generator, reduction=self.reduction)
+        return update, conflict_stats(tasks, gram, C)
 
 
 METHODS = {'sum': SumMethod, 'pcgrad': PCGradMethod, 'uncertainty': UncertaintyWeighting}

@@ -63,12 +63,12 @@ def pcgrad_update(
 ) -> tuple[Tensor, Tensor, Tensor]:
     """The PCGrad update (P,) as one weighted sum of the rows of `grads` (T, P); also the Gram
     matrix and the coefficients."""
-    gram = (grads @ grads.T).double()  # (T, T)
+    gram = (grads @ grads.T).cpu().double()  # (T, T), on the CPU
     C = pcgrad_coefficients(gram, shuffle, generator, eps)  # (T, T)
     w = 1 + C.sum(0)  # (T,) weight of each original g_j in sum_i g_i'
     if reduction == 'mean':
         w = w / grads.shape[0]
-    return w.to(grads.dtype) @ grads, gram, C  # (P,)
+    return w.to(grads.device, grads.dtype) @ grads, gram, C  # (P,)
 
 # %% ../nbs/11_pcgrad.ipynb #2c73dcaa
 def conflict_stats(tasks: list[str], gram: Tensor, coefficients: Tensor | None = None) -> dict:

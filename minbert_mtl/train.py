@@ -20,6 +20,7 @@ from .data import DEFAULT_CACHE, TASKS, course_file, encode_examples, load_examp
 from .data import make_batch, to_device
 from .datadir import atomic_write, find_data_dir
 from .distributed import World, all_reduce_mean_, any_process, from_main
+from .distributed import gather_to_main
 from .distributed import init_distributed, mean_over, shard, world_from_env
 from .evaluate import MODEL_OPTIONS, PRECISIONS, autocast
 from .evaluate import data_pair_mode, evaluate_sets, plain_warnings, predict_task
@@ -39,12 +40,12 @@ from .tokenizer import SPECIAL_TOKENS, BertTokenizer
 # %% auto #0
 __all__ = ['OPTIONS', 'DEVICES', 'TRAIN_PRECISIONS', 'ONE_TASK_SCHEDULES', 'TASK_LISTS', 'PARA_LOSSES', 'RESUME_FREE', 'RECIPES',
            'CURVE_KEYS', 'one_of', 'integer', 'number', 'TrainConfig', 'param_groups', 'lr_at', 'StepLoss',
-           'tune_malloc', 'Setup', 'RunState', 'StepModule', 'stalled', 'run', 'tiny_pretrained', 'tiny_data',
-           'plot_curves', 'summary_table', 'parse_bool', 'train_parser', 'train_cli']
+           'tune_malloc', 'Setup', 'step_batch', 'RunState', 'StepModule', 'stalled', 'run', 'tiny_pretrained',
+           'tiny_data', 'plot_curves', 'summary_table', 'parse_bool', 'train_parser', 'train_cli']
 
 # %% ../nbs/16_train.ipynb #6577bf6b
 OPTIONS = ('finetune', 'pretrain')
-DEVICES = ('cpu', 'cuda', 'auto')
+DEVICES = ('cpu', 'cuda', 'mps', 'auto')
 TRAIN_PRECISIONS = ('auto',) + PRECISIONS
 ONE_TASK_SCHEDULES = ('sequential', 'round_robin', 'annealed')   # one task's batch per step
 TASK_LISTS = ('tasks', 'task_order', 'smart_tasks', 'bregman_tasks')
@@ -102,6 +103,8 @@ class TrainConfig:
     # a budget: examples of the whole run, split over epochs
     train_examples: int | None = integer(None, 1, none=True)
     batch_size: int = integer(32, 1)    # per task and step (proportional: the average)
+    # parts of batch_size a step is taken in: batch_size x grad_accum x processes per task
+    grad_accum: int = integer(1, 1)
     eval_batch_size: int = integer(128, 1)  # examples per batch when predicting
     # None: 1e-3 for 'pretrain', 5e-5 for 'finetune'
     lr: float | None = number(None, 0, 1, none=True, lo_open=True)
@@ -114,7 +117,8 @@ class TrainConfig:
     freeze_word_embeddings: bool = False  # keep the pretrained word embeddings (30522 x H) fixed
     max_length: int = integer(128, 8, 512)  # tokens per input, pairs included
     seed: int = integer(0, 0)           # weights of the heads, dropout, data order
-    device: str = one_of('cpu', DEVICES)  # 'cpu', 'cuda' or 'auto' (a GPU if there is one)
+    # 'cpu', 'cuda', 'mps' (Apple) or 'auto' (a CUDA GPU, else mps, else the CPU)
+    device: str = one_of('cpu', DEVICES)
     # 'fp32', 'bf16', or 'auto': bf16 on GPUs that have it
     precision: str = one_of('auto', TRAIN_PRECISIONS)
     # the model
@@ -389,10 +393,19 @@ def tune_malloc(
     )
 
 # %% ../nbs/16_train.ipynb #53684b2e
+def _available() -> dict:
+    "Which devices this PyTorch can train on here."
+    mps = getattr(torch.backends, 'mps', None)
+    return {'cuda': torch.cuda.is_available(), 'mps': mps is not None and mps.is_available(),
+            'cpu': True}
+
 def _resolve_device(name: str) -> torch.device:
-    if name == 'auto': return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
-    if name == 'cuda' and not torch.cuda.is_available():
-        raise ValueError("device = 'cuda' but no CUDA GPU is available")
+    "The device `name` asks for: 'auto' is a CUDA GPU, else Apple's mps, else the CPU."
+    has = _available()
+    if name == 'auto': return torch.device(next(d for d, ok in has.items() if ok))
+    if not has[name]:
+        what = 'no CUDA GPU' if name == 'cuda' else "this PyTorch has no 'mps' device"
+        raise ValueError(f'device = {name!r} but {what} is available here')
     return torch.device(name)
 
 def _resolve_precision(name: str, device: torch.device) -> str:
@@ -448,12 +461,17 @@ def _optimizer(cfg: TrainConfig, model: MultitaskBERT, method: GradMethod) -> Ad
                        'lr': cfg.method_lr, 'constant_lr': True})
     return (FusedAdamW if cfg.compile else AdamW)(groups, lr=cfg.learning_rate)
 
-def _run_length(cfg: TrainConfig, train: dict) -> tuple[int | None, int]:
+def step_batch(cfg: TrainConfig, world: World) -> int:
+    "The examples of a task in one step: `batch_size` x `grad_accum` x the processes."
+    return cfg.batch_size * cfg.grad_accum * world.size
+
+def _run_length(cfg: TrainConfig, train: dict, world: World) -> tuple[int | None, int]:
     "Steps per epoch (None with a budget) and the run's total steps."
-    if cfg.train_examples is not None:      # annealing's horizon: one batch_size batch a step
-        return None, math.ceil(cfg.train_examples / cfg.batch_size)
+    batch = step_batch(cfg, world)
+    if cfg.train_examples is not None:      # annealing's horizon: one full batch a step
+        return None, math.ceil(cfg.train_examples / batch)
     sizes = {t: len(e) for t, e in train.items()}
-    n = cfg.steps_per_epoch or epoch_steps(cfg.schedule, sizes, cfg.batch_size)
+    n = cfg.steps_per_epoch or epoch_steps(cfg.schedule, sizes, batch)
     return n, n * cfg.epochs
 
 def _world_and_device(cfg: TrainConfig) -> tuple[World, torch.device, bool]:
@@ -461,6 +479,9 @@ def _world_and_device(cfg: TrainConfig) -> tuple[World, torch.device, bool]:
     several), and whether it joined the process group."""
     world = world_from_env()
     device = _resolve_device(cfg.device)
+    if world.size > 1 and device.type == 'mps':
+        raise ValueError("device = 'mps' trains in one process: torch.distributed has no "
+                         'backend for it (use CUDA GPUs or the CPU for several processes)')
     if world.size > 1 and device.type == 'cuda':
         device = torch.device('cuda', world.local_rank)
         torch.cuda.set_device(device)
@@ -509,7 +530,7 @@ def _setup(cfg: TrainConfig) -> Setup:
     opt = _optimizer(cfg, model, method)
     step_loss = StepLoss(cfg, model, class_w, aux_gen)
     s = Setup(cfg, out, device, precision, data_dir, tok, train, dev, model, method, opt,
-              step_loss, shared, specific, aux_gen, *_run_length(cfg, train))
+              step_loss, shared, specific, aux_gen, *_run_length(cfg, train, world))
     return _distribute(s, world, owns)
 
 # %% ../nbs/16_train.ipynb #7eca6349
@@ -565,7 +586,7 @@ def _epoch_over(s: Setup, st: RunState) -> bool:
 
 def _cut(steps: dict, room: float, per: int = 1) -> dict:
     """The first `room` examples of a step, task by task (the last step of a budget), each task's
-    part a multiple of `per` (the processes: every one gets at least one example of a task)."""
+    part a multiple of `per` (processes x parts: each part of each process gets as many)."""
     out = {}
     for t, idx in steps.items():
         n = min(len(idx), room) // per * per
@@ -580,7 +601,7 @@ def _stream(s: Setup, position: int):
     lengths = {t: e.lengths() for t, e in s.train.items()}
     cfg = s.cfg
     order = cfg.task_order or None
-    size = cfg.batch_size * s.world.size  # each process trains on its shard of every batch
+    size = step_batch(cfg, s.world)  # each process trains on its shard of every batch
     items = run_stream(cfg.schedule, lengths, size, data_gen, s.total_steps, order)
     for _ in range(position): next(items)
     return items
@@ -591,11 +612,18 @@ def _epoch_steps(s: Setup, st: RunState, items):
     while not _epoch_over(s, st):
         steps = next(items)
         room = math.inf if budget is None else budget - st.drawn
-        yield _cut(steps, room, s.world.size)  # the whole step when nothing limits it
+        yield _cut(steps, room, s.world.size * s.cfg.grad_accum)  # whole, if nothing limits it
+
+def _parts(s: Setup, steps: dict) -> list[dict]:
+    """This process's shard of each task's batch (all of it in a world of one), in `grad_accum`
+    equal parts: `_cut` made each task's batch a multiple of processes x parts."""
+    k = s.cfg.grad_accum
+    mine = {t: shard(idx, s.world) for t, idx in steps.items()}
+    return [{t: idx[m * len(idx) // k:(m + 1) * len(idx) // k] for t, idx in mine.items()}
+            for m in range(k)]
 
 def _batch(s: Setup, task: str, idx) -> dict:
     "The examples `idx` of a task's training set as a batch on the model's device."
-    idx = shard(idx, s.world)  # all of it in a world of one
     b = make_batch(s.train[task], idx, s.tok, s.cfg.max_length, data_pair_mode(s.model))
     return to_device(b, s.device)
 
@@ -631,22 +659,31 @@ def _average_rest(s: Setup):
     all_reduce_mean_([p.grad for p in params if p.grad is not None], s.world)
 
 
-def _train_step(s: Setup, steps: dict, where: str) -> tuple[dict, dict, str | None]:
-    "One optimizer step on {task: indices}: the task losses, the task weights, what was not finite."
-    s.opt.zero_grad(set_to_none=True)
-    separable = s.method.separable      # one task's graph alive at a time
-    groups = [[t] for t in steps] if separable else [list(steps)]
+def _backward(s: Setup, steps: dict, where: str) -> tuple[dict, dict, str | None]:
+    """The step's backward passes, for each part of this process's batch (`grad_accum`) and each
+    task group in it (one task at a time for a separable method): the task losses (the mean over
+    the parts), the task weights, and what was not finite."""
+    k = s.cfg.grad_accum
+    groups = [[t] for t in steps] if s.method.separable else [list(steps)]
+    calls = [(part, group) for part in _parts(s, steps) for group in groups]
     task_losses, weights = {}, {}
-    for k, group in enumerate(groups):  # with DDP, gradients are averaged after the last group
-        last = k == len(groups) - 1
+    for n, (part, group) in enumerate(calls):  # with DDP, gradients are averaged after the last
+        first, last = n == 0, n == len(calls) - 1
         with s.ddp.no_sync() if _through_ddp(s) and not last else contextlib.nullcontext():
-            ls = _losses(s, group, steps)
+            ls = _losses(s, group, part)
             problem = check_losses(ls, where)
             if any_process(problem is not None, s.world, s.device):
                 return task_losses, weights, problem or f'a loss is not finite at {where} elsewhere'
-            weights |= s.method.backward(ls, s.shared, s.specific)
-        task_losses |= {t: l.detach() for t, l in ls.items()}
-    if not steps: return task_losses, weights, None  # nothing left for every process
+            weights |= s.method.backward(ls, s.shared, s.specific, 1 / k, first, last)
+        for t, l in ls.items(): task_losses[t] = task_losses.get(t, 0) + l.detach() / k
+    return task_losses, weights, None
+
+def _train_step(s: Setup, steps: dict, where: str) -> tuple[dict, dict, str | None]:
+    "One optimizer step on {task: indices}: the task losses, the task weights, what was not finite."
+    s.opt.zero_grad(set_to_none=True)
+    task_losses, weights, problem = _backward(s, steps, where)
+    if problem is not None or not steps:  # not finite, or nothing left for every process
+        return task_losses, weights, problem
     _average_rest(s)
     trainable = s.shared + s.specific
     norm = grad_norm(trainable)
@@ -683,7 +720,9 @@ def _step(s: Setup, st: RunState, steps: dict):
 
 # %% ../nbs/16_train.ipynb #fc7bd2e4
 def _save_last(s: Setup, st: RunState):
-    "The resumable state, in out_dir/last (by the main process: the others hold the same)."
+    """The resumable state, in out_dir/last, written by the main process (the others hold the same
+    weights) with every process's random state (each draws its own dropout masks)."""
+    rngs = gather_to_main(rng_states(aux=s.aux_gen), s.world)
     if not s.world.main: return
     teacher = s.step_loss.teacher
     save_state(s.out/'last', {
@@ -691,16 +730,22 @@ def _save_last(s: Setup, st: RunState):
         'model': s.model.state_dict(), 'optimizer': s.opt.state_dict(),
         'method': [p.detach() for p in s.method.parameters()],
         'teacher': teacher.model.state_dict() if teacher is not None else None,
-        'rng': rng_states(aux=s.aux_gen)})
+        'rng': rngs, 'world_size': s.world.size})
 
 def _restore(s: Setup, saved: dict) -> RunState:
     "Load a saved state into the model, optimizer, method and generators; return the run's state."
+    size = saved.get('world_size', 1)
+    if size != s.world.size:
+        raise ValueError(f'{s.out} was saved by {size} process(es) and is resumed on '
+                         f'{s.world.size}: its steps would take other batches (batch_size x '
+                         f'grad_accum x processes). Resume it on {size}')
     s.model.load_state_dict(saved['model'])
     s.opt.load_state_dict(saved['optimizer'])
     with torch.no_grad():
         for p, v in zip(s.method.parameters(), saved['method']): p.copy_(v)
     if s.step_loss.teacher is not None: s.step_loss.teacher.model.load_state_dict(saved['teacher'])
-    set_rng_states(saved['rng'], aux=s.aux_gen)
+    rngs = saved['rng'] if isinstance(saved['rng'], list) else [saved['rng']]  # one per process
+    set_rng_states(rngs[s.world.rank], aux=s.aux_gen)
     st = RunState(**saved['run'])
     of = f' of {s.n_steps}' if s.n_steps else ''
     if s.world.main: print(f'resuming {s.out} at epoch {st.epoch}, step {st.done}{of}')
@@ -708,15 +753,16 @@ def _restore(s: Setup, saved: dict) -> RunState:
 
 def _after_step(s: Setup, st: RunState, stop: StopSignals):
     "Save and stop on a signal; save every `checkpoint_every` steps (but not as an epoch ends)."
-    if stop.requested:
+    if any_process(stop.requested, s.world, s.device):  # a signal to any process stops all
         _save_last(s, st)
         how = (f"run(..., out_dir='{s.out}', resume=True) "
                f'or minbert_train ... --out_dir {s.out} --resume')
         of = f' of {s.n_steps}' if s.n_steps else ''
-        name = signal.Signals(stop.signum).name
+        signum = stop.signum or signal.SIGTERM  # the signal, or the one that reached another
+        name = signal.Signals(signum).name
         where = f'epoch {st.epoch}, step {st.done}{of}'
         raise Interrupted(f'training interrupted by {name} at {where}; the state is saved in '
-                          f'{s.out/"last"}. Resume with {how}', stop.signum)
+                          f'{s.out/"last"}. Resume with {how}', signum)
     every = s.cfg.checkpoint_every
     if every and st.step % every == 0 and not _epoch_over(s, st): _save_last(s, st)
 
@@ -819,7 +865,9 @@ def _announce(s: Setup):
     if s.n_steps is None: length = f'{cfg.train_examples:,} examples in {cfg.epochs} epochs'
     n = sum(p.numel() for p in s.shared + s.specific)
     sets = ', '.join(f'{t} ({len(e)})' for t, e in s.train.items())
-    on = f'{s.world.size} processes, ' if s.world.size > 1 else ''
+    k, n_proc = cfg.grad_accum, s.world.size
+    on = (f'{step_batch(cfg, s.world)} examples per task and step ({cfg.batch_size} x {k} parts '
+          f'x {n_proc} processes), ') if k > 1 or n_proc > 1 else ''
     if s.world.main:
         print(f'training on {sets}: {length}, schedule {cfg.schedule}, method {cfg.method}, '
               f'{n:,} trainable parameters, {on}device {s.device}, {s.precision}')
