@@ -20,8 +20,8 @@ from .data import DEFAULT_CACHE, TASKS, course_file, encode_examples, load_examp
 from .data import make_batch, to_device
 from .datadir import atomic_write, find_data_dir
 from .distributed import World, all_reduce_mean_, any_process, from_main
-from .distributed import gather_to_main
-from .distributed import init_distributed, mean_over, shard, world_from_env
+from .distributed import gather_to_main, init_distributed, mean_over, shard
+from .distributed import world_from_env
 from .evaluate import MODEL_OPTIONS, PRECISIONS, autocast
 from .evaluate import data_pair_mode, evaluate_sets, plain_warnings, predict_task
 from .evaluate import save_checkpoint, write_predictions
@@ -583,9 +583,14 @@ def _epoch_budget(cfg: TrainConfig, epoch: int) -> int | None:
     b, e = cfg.train_examples, cfg.epochs
     return b * (epoch + 1) // e - b * epoch // e
 
+def _pieces(s: Setup) -> int:
+    "What a task's examples in a step are shared out among: the processes x the parts."
+    return s.world.size * s.cfg.grad_accum
+
 def _epoch_over(s: Setup, st: RunState) -> bool:
+    "All steps taken, or the budget drawn (but for fewer examples than there are pieces)."
     budget = _epoch_budget(s.cfg, st.epoch)
-    return st.drawn >= budget if budget is not None else st.done >= s.n_steps
+    return budget - st.drawn < _pieces(s) if budget is not None else st.done >= s.n_steps
 
 def _cut(steps: dict, room: float, per: int = 1) -> dict:
     """The first `room` examples of a step, task by task (the last step of a budget), each task's
@@ -615,7 +620,7 @@ def _epoch_steps(s: Setup, st: RunState, items):
     while not _epoch_over(s, st):
         steps = next(items)
         room = math.inf if budget is None else budget - st.drawn
-        yield _cut(steps, room, s.world.size * s.cfg.grad_accum)  # whole, if nothing limits it
+        yield _cut(steps, room, _pieces(s))  # the whole step, if nothing limits it
 
 def _parts(s: Setup, steps: dict) -> list[dict]:
     """This process's shard of each task's batch (all of it in a world of one), in `grad_accum`
@@ -654,11 +659,13 @@ def _losses(s: Setup, group: list, steps: dict) -> dict:
 
 
 def _average_rest(s: Setup):
-    """With several processes, average what DDP did not: the method's own parameters, or every
-    gradient when the method took its task gradients itself (their shared part is already the
-    same on every process; averaging it again changes nothing)."""
+    """With several processes, average the gradients DDP did not: under DDP, the method's own
+    parameters; without it, the heads' and the method's, and the shared ones unless the method
+    averaged its task gradients itself (then it has this step's statistics)."""
     if s.world.size == 1: return
-    params = s.method.parameters() if _through_ddp(s) else s.shared + s.specific
+    if _through_ddp(s): params = s.method.parameters()
+    elif s.method.last_stats is not None: params = s.specific
+    else: params = s.shared + s.specific
     all_reduce_mean_([p.grad for p in params if p.grad is not None], s.world)
 
 
@@ -709,7 +716,8 @@ def _step(s: Setup, st: RunState, steps: dict):
     where = f'step {st.step} (epoch {st.epoch}, step {st.done} of the epoch)'
     task_losses, weights, problem = _train_step(s, steps, where)
     task_losses = mean_over(task_losses, s.world)  # the global batch's, for the history
-    if problem is None and steps: st.record_step(steps, task_losses, weights, s.method.last_stats)
+    if problem is None:  # a step that rounding left empty trains nothing and records nothing
+        if steps: st.record_step(steps, task_losses, weights, s.method.last_stats)
     elif cfg.skip_nonfinite:
         st.skipped += 1
         s.opt.zero_grad(set_to_none=True)
