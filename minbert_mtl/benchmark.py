@@ -28,7 +28,7 @@ from .train import tune_malloc
 __all__ = ['MATMUL_OPS', 'interleaved', 'matmul_flops', 'Reference', 'kit_and_reference', 'step_fns', 'trainable', 'predicting',
            'bench_training', 'pack_seconds', 'bench_padding', 'bench_bucketing', 'bench_tokenizer', 'bench_overheads',
            'bench_flops', 'profile_step', 'bench_dropout', 'peak_memory_of_run', 'benchmark', 'targets', 'format_table',
-           'benchmark_cli']
+           'benchmark_cli', 'whole_runs', 'whole_run_rows']
 
 # %% ../nbs/17_benchmark.ipynb #2ef1925a
 def interleaved(fns: dict, rounds: int = 5, warmup: int = 1) -> dict[str, float]:
@@ -582,3 +582,40 @@ def benchmark_cli(
         raise SystemExit(f'minbert_benchmark: {e}')
     Path(out).write_text(json.dumps(r, indent=1))
     print(format_table(r))
+
+# %% ../nbs/17_benchmark.ipynb #1d86b11b
+def whole_runs(folder='../results/speed') -> dict[str, dict]:
+    "The runs timed by `benchmarks/default_run.sh` in `folder`, by label."
+    runs = {}
+    for f in sorted(Path(folder).glob('*/timing.json')):
+        t = json.loads(f.read_text())
+        wall, _, kib, _ = (f.parent / 'time.txt').read_text().split()
+        runs[f.parent.name] = {**t, 'wall': float(wall), 'peak_gib': int(kib) / 2**20}
+    return runs
+
+
+def _clock(s: float) -> str:
+    return f'{int(s // 60)} min {round(s % 60)} s'
+
+
+def whole_run_rows(runs: dict, old: str = 'old', new: str = 'new', bound: float = 0.5,
+                   reference: float = 0.7329) -> str:
+    "A Markdown table of two whole runs, and the targets with OK/NO."
+    lines = ['| run | code | run() | wall | peak | GFLOP/s before, after | dev overall |',
+             '| --- | --- | ---: | ---: | ---: | ---: | ---: |']
+    for label in (old, new):
+        r = runs[label]
+        g = ', '.join(f'{x:.0f}' for x in r['gflops'])
+        code = r['commit'] + (f" with {r['overrides']}" if r.get('overrides') else '')
+        lines.append(f"| {label} | {code} | "
+                     f"{_clock(r['seconds'])} | {_clock(r['wall'])} | {r['peak_gib']:.2f} GiB | "
+                     f"{g} | {r['dev']['overall']:.4f} |")
+    ratio = runs[new]['seconds'] / runs[old]['seconds']
+    score = runs[new]['dev']['overall']
+    peak = runs[new]['peak_gib']
+    checks = [(f'{new} / {old}, time of run() (x)', ratio, f'<= {bound}', ratio <= bound),
+              ('dev overall', score, f'>= {reference - 0.005:.4f}', score >= reference - 0.005),
+              ('peak memory (GiB)', peak, '<= 4.0', peak <= 4.0)]
+    lines += ['', '| target | measured | bound | met |', '| --- | ---: | --- | --- |']
+    lines += [f"| {k} | {v:.4f} | {b} | {'OK' if ok else 'NO'} |" for k, v, b, ok in checks]
+    return '\n'.join(lines)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/19_specialists.ipynb #4cba196c
 from __future__ import annotations
-import dataclasses
+import dataclasses, math
 from pathlib import Path
 from .data import course_file, load_examples
 from .datadir import find_data_dir
@@ -13,11 +13,18 @@ from .metrics import overall_score
 from .train import TrainConfig, run, train_parser, RECIPES
 
 # %% auto #0
-__all__ = ['budget_shares', 'specialist_configs', 'combined', 'train_specialists', 'specialists_cli']
+__all__ = ['EQUAL_SHARES', 'budget_shares', 'specialist_configs', 'combined', 'train_specialists', 'specialists_cli']
 
 # %% ../nbs/19_specialists.ipynb #e4154fdd
-def budget_shares(budget: int, sizes: dict[str, int]) -> dict[str, int]:
-    "Each task's share of a budget of training examples, in proportion to its training set."
+EQUAL_SHARES = ('round_robin', 'parallel')  # schedules with a batch of every task in every round
+
+
+def budget_shares(budget: int, sizes: dict[str, int], schedule: str = 'proportional'
+                  ) -> dict[str, int]:
+    """Each task's share of a budget of training examples as `schedule` shares it: equal for
+    round-robin and parallel, else in proportion to the tasks' training sets."""
+    if schedule in EQUAL_SHARES:
+        return {t: max(1, round(budget / len(sizes))) for t in sizes}
     total = sum(sizes.values())
     return {t: max(1, round(budget * n / total)) for t, n in sizes.items()}
 
@@ -36,14 +43,18 @@ def _specialist(config: TrainConfig, task: str, out: Path, budget: int | None) -
 
 
 def specialist_configs(config: TrainConfig) -> dict[str, TrainConfig]:
-    """One config per task of `config`: that task alone, in `out_dir/<task>`, with the task's
-    share of `train_examples` if the run has a budget."""
-    shares = {}
-    if config.train_examples is not None:
+    """One config per task of `config`: that task alone, in `out_dir/<task>`, with the examples
+    its task gets in the multitask run (the schedule's share of `train_examples`, or with no
+    budget and equal shares, the epochs' rounds)."""
+    shares, budget = {}, config.train_examples
+    if budget is not None or config.schedule in EQUAL_SHARES:
         data_dir = find_data_dir(config.data_dir)
         sizes = {t: len(load_examples(course_file(data_dir, t, 'train'), t))
                  for t in config.tasks}
-        shares = budget_shares(config.train_examples, sizes)
+        if budget is None:   # rounds of an epoch: the largest task's batches
+            rounds = max(math.ceil(n / config.batch_size) for n in sizes.values())
+            budget = config.epochs * rounds * config.batch_size * len(sizes)
+        shares = budget_shares(budget, sizes, config.schedule)
     out = Path(config.out_dir)
     return {t: _specialist(config, t, out, shares.get(t)) for t in config.tasks}
 
