@@ -22,7 +22,7 @@ from .prepacked import prepacked
 from .pretrained import resolve_pretrained
 from .smart import smart_regularizer
 from .tokenizer import BertTokenizer
-from .train import tune_malloc
+from .train import _clock, tune_malloc
 
 # %% auto #0
 __all__ = ['MATMUL_OPS', 'interleaved', 'matmul_flops', 'Reference', 'kit_and_reference', 'step_fns', 'trainable', 'predicting',
@@ -592,10 +592,6 @@ def whole_runs(folder='../results/speed') -> dict[str, dict]:
         wall, _, kib, _ = (f.parent / 'time.txt').read_text().split()
         runs[f.parent.name] = {**t, 'wall': float(wall), 'peak_gib': int(kib) / 2**20}
     return runs
-
-
-def _clock(s: float) -> str:
-    return f'{int(s // 60)} min {round(s % 60)} s'
 
 
 def whole_run_rows(runs: dict, old: str = 'old', new: str = 'new', bound: float = 0.5,
