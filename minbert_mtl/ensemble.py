@@ -14,7 +14,8 @@ from .evaluate import plain_warnings, task_metrics, write_predictions
 from .metrics import overall_score
 
 # %% auto #0
-__all__ = ['as_probs', 'combine', 'main_metric', 'select_members', 'task_outputs', 'member_outputs', 'ensemble', 'ensemble_cli']
+__all__ = ['OPTIMISTIC', 'as_probs', 'combine', 'main_metric', 'select_members', 'task_outputs', 'member_outputs', 'ensemble',
+           'ensemble_cli']
 
 # %% ../nbs/20_ensemble.ipynb #6c40483e
 def as_probs(task: str, out: np.ndarray) -> np.ndarray:
@@ -92,11 +93,16 @@ def member_outputs(checkpoint, data_dir, device='cpu') -> dict:
     return res
 
 # %% ../nbs/20_ensemble.ipynb #69f7f951
+OPTIMISTIC = ('members chosen on dev and scored on dev: these dev scores are optimistic; for a '
+              'fair estimate choose them on a selection split (minbert_experiments --selection)')
+
+
 def ensemble(checkpoints: list, out_dir, data_dir=None, how: str = 'vote',
              device='cpu', select: bool = True) -> dict:
     """Combine saved checkpoints per task: members chosen on dev (all of them if not `select`),
     dev and test predictions written in the course's format to `out_dir`; returns the members
-    and the dev metrics."""
+    and the dev metrics (with a `note` that they are optimistic when the members were chosen on
+    dev)."""
     data_dir, out = find_data_dir(data_dir), Path(out_dir)
     outputs = {str(c): member_outputs(c, data_dir, device) for c in checkpoints}
     result = {'members': {}, 'dev': {}}
@@ -120,6 +126,7 @@ def ensemble(checkpoints: list, out_dir, data_dir=None, how: str = 'vote',
     d = result['dev']
     if {'sst_acc', 'para_acc', 'sts_corr'} <= set(d):
         d['overall'] = overall_score(d['sst_acc'], d['para_acc'], d['sts_corr'])
+    if select: result['note'] = OPTIMISTIC
     text = json.dumps(result, indent=1)
     atomic_write(out / 'ensemble.json', lambda f: f.write(text.encode()))
     return result
@@ -147,3 +154,4 @@ def ensemble_cli(argv: list[str] | None = None):
     for k, v in r['dev'].items():
         if not isinstance(v, list):
             print(f'{k:>20}: {v:.4f}')
+    if 'note' in r: print(f'note: {r["note"]}')

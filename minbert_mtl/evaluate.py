@@ -15,7 +15,7 @@ from .bert import BertConfig, BertModel
 from .datadir import atomic_write
 from .data import TASKS, Encoded, bucket_batches, encode_examples, load_examples
 from .data import make_batch, to_device
-from .metrics import accuracy, balanced_accuracy, confusion_matrix, macro_f1
+from .metrics import accuracy, balanced_accuracy, binary_f1, confusion_matrix, macro_f1
 from .metrics import overall_score, pearson
 from .model import MultitaskBERT
 from .pals import multitask_model
@@ -101,7 +101,8 @@ def task_metrics(task: str, pred: np.ndarray, gold) -> dict:
             f'{task}_confusion': confusion_matrix(pred, gold, C).tolist(),
         }
     if spec.kind == 'binary':
-        return {'para_acc': accuracy(pred, gold), 'para_f1': macro_f1(pred, gold, 2)}
+        return {'para_acc': accuracy(pred, gold), 'para_f1': binary_f1(pred, gold),  # positives'
+                'para_macro_f1': macro_f1(pred, gold, 2)}
     return {'sts_corr': pearson(pred, gold)}
 
 

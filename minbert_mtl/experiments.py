@@ -4,13 +4,15 @@
 
 # %% ../nbs/18_experiments.ipynb #d2846202
 from __future__ import annotations
-import csv, io, json, random, resource, shutil, statistics, subprocess, sys
+import csv, datetime, io, json, os, platform, random, resource, shutil, statistics, subprocess, sys
 from pathlib import Path
+import torch
 from fastcore.script import call_parse
 from tqdm.auto import tqdm
 from .data import course_file
 from .datadir import find_data_dir
-from .ensemble import ensemble
+from .ensemble import OPTIMISTIC, ensemble
+from .evaluate import read_predictions
 from .methods import METHODS
 from .schedules import SCHEDULES
 from .specialists import train_specialists
@@ -18,8 +20,9 @@ from .train import TrainConfig, run
 
 # %% auto #0
 __all__ = ['ALL', 'BASELINE', 'BUDGETS', 'SUITES', 'FULL_CHOICES', 'CANDIDATES', 'COLUMNS', 'FORMATS', 'SST_CLASSES', 'ENSEMBLES',
-           'slug', 'train_one', 'run_suite', 'write_table', 'noise', 'collect', 'experiments_cli', 'plot_sst',
-           'plot_sts', 'plot_results', 'ensemble_one', 'run_ensembles', 'selection_split']
+           'slug', 'dev_predictions', 'provenance', 'train_one', 'run_suite', 'write_table', 'noise', 'collect',
+           'experiments_cli', 'plot_sst', 'plot_sts', 'plot_results', 'ensemble_one', 'run_ensembles',
+           'selection_split']
 
 # %% ../nbs/18_experiments.ipynb #045a780d
 ALL = 'sst,para,sts'
@@ -86,6 +89,35 @@ def _seen(history: list) -> dict:
     return seen
 
 
+def dev_predictions(run_dir: Path) -> dict[str, list[float]]:
+    """{task: the prediction of each dev example, in the dev file's order} of a finished run
+    (of each specialist, for specialists), from the course-format files it wrote."""
+    files = sorted(Path(run_dir).glob('**/predictions/*-dev-output.csv'))
+    return {f.name.split('-dev-')[0]: list(read_predictions(f).values()) for f in files}
+
+
+def _git(*args) -> str:
+    here = Path(__file__).resolve().parent
+    done = subprocess.run(['git', *args], capture_output=True, text=True, cwd=here)
+    return done.stdout.strip() if done.returncode == 0 else ''
+
+
+def provenance() -> dict:
+    """When, with which code and on what machine a record is made: the date (UTC), the commit and
+    whether the package differed from it, the CPU, cores, torch, and the load average (1, 5 and 15
+    minutes: above the cores, the run shared the machine)."""
+    cpu = platform.machine()
+    if Path('/proc/cpuinfo').exists():
+        names = [l.split(':', 1)[1].strip() for l in Path('/proc/cpuinfo').read_text().splitlines()
+                 if l.startswith('model name')]
+        cpu = names[0] if names else cpu
+    return {'date': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
+            'commit': _git('rev-parse', '--short', 'HEAD'),
+            'code_changed': bool(_git('status', '--porcelain', '--', '.')),
+            'cpu': cpu, 'cores': os.cpu_count(), 'torch': torch.__version__,
+            'load': [round(x, 2) for x in os.getloadavg()]}
+
+
 def train_one(folder: Path, resume: bool = False) -> dict:
     "Train the configuration of `folder/config.json` in `folder`; its record, also saved."
     from minbert_mtl.benchmark import matmul_flops
@@ -94,7 +126,7 @@ def train_one(folder: Path, resume: bool = False) -> dict:
     conf = json.loads((folder / 'config.json').read_text())
     specialists = conf.pop('specialists', False)
     cfg = TrainConfig(**conf, out_dir=str(folder / 'run'), progress=False)
-    gflops = [matmul_flops() / 1e9]
+    gflops, started = [matmul_flops() / 1e9], provenance()
     if specialists:
         res = train_specialists(cfg, resume=resume)
         histories = {t: r['history'] for t, r in res['runs'].items()}
@@ -109,6 +141,8 @@ def train_one(folder: Path, resume: bool = False) -> dict:
         'train_seconds': sum(h['seconds'] for h in hist),
         'peak_gib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
         'gflops': gflops,
+        'provenance': started | {'load_after': provenance()['load']},
+        'predictions': dev_predictions(folder / 'run'),
         'histories': histories,
     }
     (folder / 'result.json').write_text(json.dumps(record, indent=1))
@@ -324,8 +358,10 @@ def _members(runs_dir: Path, spec) -> list[Path]:
     return sorted(done, key=score.get, reverse=True)[:spec]
 
 
-def ensemble_one(folder: Path, members: list[Path], data_dir=None) -> dict:
-    "The members' best checkpoints combined on dev; the ensemble's record, also saved."
+def ensemble_one(folder: Path, members: list[Path], data_dir=None,
+                 chosen_on_dev: bool = False) -> dict:
+    """The members' best checkpoints combined on dev; the ensemble's record, also saved (with a
+    note that its dev scores are optimistic if the members were `chosen_on_dev`)."""
     res = ensemble([m / 'run' / 'best' for m in members], Path(folder) / 'predictions',
                    data_dir, select=False)
     recs = [json.loads((m / 'result.json').read_text()) for m in members]
@@ -339,6 +375,7 @@ def ensemble_one(folder: Path, members: list[Path], data_dir=None) -> dict:
         'gflops': [min(gflops), max(gflops)],
         'histories': {},
     }
+    if chosen_on_dev: record['note'] = OPTIMISTIC
     (Path(folder) / 'result.json').write_text(json.dumps(record, indent=1))
     return record
 
@@ -352,7 +389,7 @@ def run_ensembles(runs_dir, ensembles: dict | None = None, data_dir=None,
         folder = Path(runs_dir) / _ensemble_folder(name)
         if not (folder / 'result.json').exists():
             folder.mkdir(parents=True, exist_ok=True)
-            ensemble_one(folder, _members(runs_dir, spec), data_dir)
+            ensemble_one(folder, _members(runs_dir, spec), data_dir, isinstance(spec, int))
         record = json.loads((folder / 'result.json').read_text())
         rows.append(_row('ensembles', name, folder.name, record))
     return rows

@@ -8,7 +8,8 @@ import numpy as np
 from scipy import stats
 
 # %% auto #0
-__all__ = ['accuracy', 'pearson', 'overall_score', 'confusion_matrix', 'per_class_accuracy', 'balanced_accuracy', 'macro_f1']
+__all__ = ['accuracy', 'pearson', 'overall_score', 'confusion_matrix', 'per_class_accuracy', 'balanced_accuracy', 'macro_f1',
+           'binary_f1']
 
 # %% ../nbs/08_metrics.ipynb #6ae0ebeb
 def accuracy(pred, gold) -> float:
@@ -57,3 +58,12 @@ def macro_f1(pred, gold, num_classes: int) -> float:
     denom = 2 * tp + fp + fn  # 0 exactly for a class neither in gold nor predicted
     seen = denom > 0
     return float((2 * tp[seen] / denom[seen]).mean())
+
+
+def binary_f1(pred, gold) -> float:
+    """F1 = 2PR / (P + R) of the positive class (label 1): the F1 that GLUE reports for Quora and
+    MRPC; 0 when there are no positives, predicted or gold (as scikit-learn)."""
+    pred, gold = np.asarray(pred) == 1, np.asarray(gold) == 1
+    tp = float((pred & gold).sum())
+    denom = 2 * tp + float((pred & ~gold).sum()) + float((~pred & gold).sum())  # 2TP + FP + FN
+    return 2 * tp / denom if denom else 0.0

@@ -38,7 +38,7 @@ class ProjectedAttention(nn.Module):
 class PALs(nn.Module):
     "Projected attention layers for each task, run beside the encoder's layers."
 
-    def __init__(self, c: BertConfig, dim: int, heads: int = 12, tasks=HEAD_TASKS):
+    def __init__(self, c: BertConfig, dim: int, heads: int = 6, tasks=HEAD_TASKS):
         super().__init__()
         if dim % heads:
             raise ValueError(f'the PALs dimension {dim} is not a multiple of pal_heads {heads}')
@@ -46,21 +46,23 @@ class PALs(nn.Module):
 
     def encode(self, bert: BertModel, x: Tensor, attention_mask: Tensor, task: str) -> dict:
         """Like `bert.encode`: the embeddings x (B, T, H) through every layer, each with `task`'s
-        PAL added; `last_hidden_state` (B, T, H) and `pooler_output` (B, H)."""
+        PAL term inside its last LayerNorm: `last_hidden_state` (B, T, H), `pooler_output`
+        (B, H)."""
         key = 'sst' if task == 'cfimdb' else task
         if key not in self.task:
             raise ValueError(f'PALs need the batch task, one of {tuple(self.task)}; got {task!r}')
         pal = self.task[key]
         mask = additive_mask(attention_mask, x.dtype)  # (B, 1, 1, T)
         for i, layer in enumerate(bert.encoder.layer):
-            x = layer(x, mask) + pal(i, x, mask)  # (B, T, H)
+            a = layer.attention(x, mask)  # LN1(h + SA(h)), (B, T, H)
+            x = layer.output(layer.intermediate(a), a + pal(i, x, mask))  # LN2(a + FFN(a) + TS(h))
         return {'last_hidden_state': x, 'pooler_output': bert.pooler(x)}
 
 
 def multitask_model(
     bert: BertModel,
     pals: int | None = None,  # the PALs' dimension d; None: no PALs
-    pal_heads: int = 12,  # attention heads of each PAL
+    pal_heads: int = 6,  # attention heads of each PAL (6: the authors' code)
     **options,  # MultitaskBERT's options
 ) -> MultitaskBERT:
     "A `MultitaskBERT` on `bert`, with projected attention layers when `pals` is set."

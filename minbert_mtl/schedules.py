@@ -56,8 +56,8 @@ def proportional_sizes(sizes: dict, batch_size: int) -> tuple[int, dict]:
 
 
 def proportional(lengths: dict, batch_size: int, generator: torch.Generator, **_) -> Iterator:
-    """{task: batch} every step, batch sizes proportional to dataset size: every task finishes its
-    pass together."""
+    """{task: batch} every step, batch sizes proportional to dataset size: one pass over every
+    task; rounded up, a task's batches can run out a few steps before the epoch's end."""
     steps, sizes = proportional_sizes({t: len(l) for t, l in lengths.items()}, batch_size)
     batches = {t: bucket_batches(l, sizes[t], generator=generator) for t, l in lengths.items()}
     for s in range(steps):

@@ -132,11 +132,11 @@ class TrainConfig:
     share_pair_layers: bool = False     # paraphrase and similarity MLPs share their first layer
     # one sentence-embedding layer under every head; similarity = its scaled cosine (pair_mode bi)
     shared_embedding: bool = False
-    # the paraphrase loss: 'bce', 'mnr' (in-batch ranking; pair_mode cosine) or 'bce+mnr'
+    # paraphrase loss: 'bce', 'mnr' (in-batch ranking; the head on detached vectors), 'bce+mnr'
     para_loss: str = one_of('bce', PARA_LOSSES)
     # projected attention layers' dimension; None: off. option 'pretrain': train only PALs and heads
     pals: int | None = integer(None, 1, none=True)
-    pal_heads: int = integer(12, 1)     # attention heads of each PAL
+    pal_heads: int = integer(6, 1)      # attention heads of each PAL (the authors' code: 6)
     class_weights: bool = False         # weight sentiment classes by N / (C * N_i)
     attn_impl: str = one_of('sdpa', ATTENTION_IMPLS)  # 'sdpa' (fused) or 'naive' (step by step)
     # torch.compile the encoder's layers and the AdamW update (eager where it cannot compile)
@@ -255,9 +255,6 @@ class TrainConfig:
             self._check('para' in self.tasks, 'para_loss', "'bce' when para is not trained")
             self._check(self.pair_mode != 'cross', 'pair_mode', "'bi' or 'cosine' with para_loss "
                         f'= {self.para_loss!r}: ranking needs a vector per sentence')
-        if self.para_loss == 'mnr':
-            self._check(self.pair_mode == 'cosine', 'para_loss', "'bce' or 'bce+mnr' unless "
-                        "pair_mode = 'cosine': ranking alone leaves the paraphrase head untrained")
         if self.pals is not None:
             self._check(self.pals % self.pal_heads == 0, 'pals',
                         f'a multiple of pal_heads ({self.pal_heads})')
@@ -329,6 +326,7 @@ class StepLoss:
     def __init__(self, cfg: TrainConfig, model: MultitaskBERT, class_w: torch.Tensor | None,
                  generator: torch.Generator):
         self.cfg, self.model, self.class_w, self.generator = cfg, model, class_w, generator
+        self.step_weight = {}  # {task: the mean class weight of the step's examples}
         self.teacher = EMATeacher(model, cfg.bregman_beta) if cfg.bregman_tasks else None
         self.pen_params, self.pen_ref = None, None
         if cfg.penalty_p is not None: self.pen_params = penalty_params(model, cfg.penalty_scope)
@@ -360,14 +358,29 @@ class StepLoss:
         if task != 'para' or self.cfg.para_loss == 'bce':
             out = self.model.predict(b, embeds).float()
             weights = self.class_w if TASKS[task].kind == 'multiclass' else None
-            return task_loss(task, out, b['labels'], weights), out
+            loss = task_loss(task, out, b['labels'], weights)
+            if weights is not None and task in self.step_weight:  # a mean over the whole step
+                loss = loss * (weights[b['labels']].mean() / self.step_weight[task])
+            return loss, out
         u, v = self.model.pair_vectors(b, embeds)  # (B, H) each: one encoding for both losses
         out = self.model.pair_output('para', u, v).float()
         pos = b['labels'] == 1  # ranking uses the paraphrase pairs only
         if pos.sum() > 1: loss = mnr_loss(u[pos].float(), v[pos].float())
         else: loss = 0 * (u.sum() + v.sum())  # one positive has no negatives
         if self.cfg.para_loss == 'bce+mnr': loss = loss + task_loss('para', out, b['labels'])
+        else:  # 'mnr': the head learns its decision on vectors the ranking alone shapes
+            head = self.model.pair_output('para', u.detach(), v.detach()).float()
+            loss = loss + task_loss('para', head, b['labels'])
         return loss, out
+
+    def start_step(self, labels: dict):
+        """Before a step: {task: labels of all its examples in the step}, every part and every
+        process. The weighted cross-entropy of a batch is sum(w_i l_i) / sum(w_i); a part or shard
+        of the step is normalised by the whole step's weights instead, so that the mean of the
+        parts is the whole batch's loss (normalised by its own, the parts would not add up)."""
+        if self.class_w is None: return
+        self.step_weight = {t: self.class_w[y].mean() for t, y in labels.items()
+                            if TASKS[t].kind == 'multiclass'}
 
     def after_step(self):
         if self.teacher is not None: self.teacher.update(self.model)
@@ -675,6 +688,8 @@ def _backward(s: Setup, steps: dict, where: str) -> tuple[dict, dict, str | None
     task group in it (one task at a time for a separable method): the task losses (the mean over
     the parts), the task weights, and what was not finite."""
     k = s.cfg.grad_accum
+    s.step_loss.start_step({t: s.train[t].labels[torch.as_tensor(idx, dtype=torch.long)]
+                            for t, idx in steps.items()})
     groups = [[t] for t in steps] if s.method.separable else [list(steps)]
     calls = [(part, group) for part in _parts(s, steps) for group in groups]
     task_losses, weights = {}, {}
