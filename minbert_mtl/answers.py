@@ -5,7 +5,7 @@
 # %% ../nbs/18b_answers.ipynb #ans034c9
 from __future__ import annotations
 import json, shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 from fastcore.script import call_parse
@@ -18,7 +18,7 @@ from .metrics import accuracy, overall_score, pearson
 # %% auto #0
 __all__ = ['QUESTIONS', 'SMALLEST', 'Question', 'run_name', 'plan', 'run_answers', 'dev_gold', 'task_score', 'rescore',
            't_interval', 'min_detectable', 'paired_bootstrap', 'verdict', 'compare', 'read_records', 'answers',
-           'write_answers', 'answers_cli']
+           'answers_markdown', 'write_answers', 'answers_cli']
 
 # %% ../nbs/18b_answers.ipynb #ans05be9
 @dataclass(frozen=True)
@@ -225,18 +225,23 @@ def _cells(r: dict) -> list[str]:
             f"{r['detectable']:.4f}", r['verdict']]
 
 
+def answers_markdown(rows: list[dict], records: dict) -> str:
+    "The answers as a Markdown table, under a line on the records' provenance."
+    head = ['question', 'seeds', 'Δ overall', '95% t interval', 'bootstrap 95%', 'detectable',
+            'verdict']
+    md = [_provenance_line(records), '', '| ' + ' | '.join(head) + ' |',
+          '|' + ' --- |' * len(head)] + ['| ' + ' | '.join(_cells(r)) + ' |' for r in rows]
+    return '\n'.join(md) + '\n'
+
+
 def write_answers(rows: list[dict], folder) -> Path:
-    "answers.csv (the rows) and answers.md (a table under the records' provenance) in `folder`."
+    "answers.csv (the rows) and answers.md (the table, from the records of `folder`) in `folder`."
     folder = Path(folder)
     keys = ['key', 'question', 'n', 'diffs', 'diff', 't_lo', 't_hi', 'boot_lo', 'boot_hi',
             'detectable', 'verdict', 'confound']
     lines = [','.join(keys)] + [','.join(json.dumps(r.get(k, '')) for k in keys) for r in rows]
     (folder / 'answers.csv').write_text('\n'.join(lines) + '\n')
-    head = ['question', 'seeds', 'Δ overall', '95% t interval', 'bootstrap 95%', 'detectable',
-            'verdict']
-    md = [_provenance_line(read_records(folder)), '', '| ' + ' | '.join(head) + ' |',
-          '|' + ' --- |' * len(head)] + ['| ' + ' | '.join(_cells(r)) + ' |' for r in rows]
-    (folder / 'answers.md').write_text('\n'.join(md) + '\n')
+    (folder / 'answers.md').write_text(answers_markdown(rows, read_records(folder)))
     return folder / 'answers.md'
 
 

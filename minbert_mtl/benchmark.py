@@ -4,7 +4,7 @@
 
 # %% ../nbs/17_benchmark.ipynb #075ad8d9
 from __future__ import annotations
-import json, os, platform, resource, statistics, subprocess, sys, tempfile, time
+import json, os, platform, resource, subprocess, sys, tempfile, time
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 import torch
@@ -22,35 +22,13 @@ from .prepacked import prepacked
 from .pretrained import resolve_pretrained
 from .smart import smart_regularizer
 from .tokenizer import BertTokenizer
-from .train import _clock, tune_malloc
+from .machine import clock, interleaved, matmul_flops, tune_malloc
 
 # %% auto #0
-__all__ = ['MATMUL_OPS', 'interleaved', 'matmul_flops', 'Reference', 'kit_and_reference', 'step_fns', 'trainable', 'predicting',
-           'bench_training', 'pack_seconds', 'bench_padding', 'bench_bucketing', 'bench_tokenizer', 'bench_overheads',
-           'bench_flops', 'profile_step', 'bench_dropout', 'peak_memory_of_run', 'benchmark', 'targets', 'format_table',
+__all__ = ['MATMUL_OPS', 'Reference', 'kit_and_reference', 'step_fns', 'trainable', 'predicting', 'bench_training',
+           'pack_seconds', 'bench_padding', 'bench_bucketing', 'bench_tokenizer', 'bench_overheads', 'bench_flops',
+           'profile_step', 'bench_dropout', 'peak_memory_of_run', 'benchmark', 'targets', 'format_table',
            'benchmark_cli', 'whole_runs', 'whole_run_rows']
-
-# %% ../nbs/17_benchmark.ipynb #2ef1925a
-def interleaved(fns: dict, rounds: int = 5, warmup: int = 1) -> dict[str, float]:
-    "Median seconds of each function, called in turn (a, b, a, b, ...)."
-    times = {k: [] for k in fns}
-    for r in range(warmup + rounds):
-        for k, fn in fns.items():
-            t = time.perf_counter()
-            fn()
-            dt = time.perf_counter() - t
-            if r >= warmup:
-                times[k].append(dt)
-    return {k: statistics.median(v) for k, v in times.items()}
-
-
-def matmul_flops(n: int = 1536, repeats: int = 10) -> float:
-    """The machine's fp32 matmul FLOP/s: the best of `repeats` n x n products (2 n^3 operations
-    each)."""
-    a, b = torch.randn(n, n), torch.randn(n, n)
-    a @ b
-    best = min(interleaved({'mm': lambda: a @ b}, rounds=repeats).values(), default=1.0)
-    return 2 * n**3 / best
 
 # %% ../nbs/17_benchmark.ipynb #85686d7c
 class Reference(torch.nn.Module):
@@ -604,7 +582,7 @@ def whole_run_rows(runs: dict, old: str = 'old', new: str = 'new', bound: float 
         g = ', '.join(f'{x:.0f}' for x in r['gflops'])
         code = r['commit'] + (f" with {r['overrides']}" if r.get('overrides') else '')
         lines.append(f"| {label} | {code} | "
-                     f"{_clock(r['seconds'])} | {_clock(r['wall'])} | {r['peak_gib']:.2f} GiB | "
+                     f"{clock(r['seconds'])} | {clock(r['wall'])} | {r['peak_gib']:.2f} GiB | "
                      f"{g} | {r['dev']['overall']:.4f} |")
     ratio = runs[new]['seconds'] / runs[old]['seconds']
     score = runs[new]['dev']['overall']

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import torch
 import torch.distributed as dist
 from torch import Tensor
-from .pcgrad import pcgrad_update
 
 # %% auto #0
 __all__ = ['World', 'world_from_env', 'backend_for', 'init_distributed', 'shard', 'all_reduce_mean_', 'mean_over', 'any_process',

@@ -5,7 +5,6 @@
 # %% ../nbs/09_evaluate.ipynb #0ccf4458
 from __future__ import annotations
 import json
-from contextlib import nullcontext
 from pathlib import Path
 import numpy as np
 import torch
@@ -13,6 +12,7 @@ from fastcore.script import call_parse
 from safetensors.torch import save as safetensors_bytes
 from .bert import BertConfig, BertModel
 from .datadir import atomic_write
+from .machine import autocast
 from .data import TASKS, Encoded, bucket_batches, encode_examples, load_examples
 from .data import make_batch, to_device
 from .metrics import accuracy, balanced_accuracy, binary_f1, confusion_matrix, macro_f1
@@ -24,27 +24,15 @@ from .pretrained import load_into, read_state_dict
 from .tokenizer import TOKENIZER_CONFIG, BertTokenizer
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'MODEL_OPTIONS', 'CHECKPOINT_KEY', 'data_pair_mode', 'autocast', 'raw_outputs', 'predict_task', 'decide',
-           'task_metrics', 'evaluate_sets', 'write_predictions', 'read_predictions', 'checkpoint_config',
-           'save_checkpoint', 'load_checkpoint', 'evaluate_files', 'predict_files', 'plain_warnings', 'evaluate_cli',
-           'predict_cli', 'predict', 'ask_cli']
+__all__ = ['MODEL_OPTIONS', 'CHECKPOINT_KEY', 'data_pair_mode', 'raw_outputs', 'predict_task', 'decide', 'task_metrics',
+           'evaluate_sets', 'write_predictions', 'read_predictions', 'checkpoint_config', 'save_checkpoint',
+           'load_checkpoint', 'evaluate_files', 'predict_files', 'plain_warnings', 'evaluate_cli', 'predict_cli',
+           'predict', 'ask_cli']
 
 # %% ../nbs/09_evaluate.ipynb #12a5dc84
 def data_pair_mode(model: MultitaskBERT) -> str:
     "How the data pipeline frames pairs for `model`: one sequence ('cross') or two ('bi')."
     return 'cross' if model.pair_mode == 'cross' else 'bi'
-
-
-PRECISIONS = ('fp32', 'bf16')
-
-
-def autocast(device: str | torch.device, precision: str = 'fp32'):
-    "The context that runs a model in `precision`: bf16 autocast on `device`, or nothing for fp32."
-    if precision not in PRECISIONS:
-        raise ValueError(f'precision must be one of {PRECISIONS}, not {precision!r}')
-    if precision == 'fp32':
-        return nullcontext()
-    return torch.autocast(torch.device(device).type, dtype=torch.bfloat16)
 
 
 @torch.no_grad()

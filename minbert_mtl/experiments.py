@@ -13,10 +13,12 @@ from .data import course_file
 from .datadir import find_data_dir
 from .ensemble import OPTIMISTIC, ensemble
 from .evaluate import read_predictions
+from .machine import matmul_flops
 from .methods import METHODS
 from .schedules import SCHEDULES
 from .specialists import train_specialists
-from .train import TrainConfig, run
+from .config import TrainConfig
+from .train import run
 
 # %% auto #0
 __all__ = ['ALL', 'BASELINE', 'BUDGETS', 'SUITES', 'FULL_CHOICES', 'CANDIDATES', 'COLUMNS', 'FORMATS', 'SST_CLASSES', 'ENSEMBLES',
@@ -120,8 +122,6 @@ def provenance() -> dict:
 
 def train_one(folder: Path, resume: bool = False) -> dict:
     "Train the configuration of `folder/config.json` in `folder`; its record, also saved."
-    from minbert_mtl.benchmark import matmul_flops
-
     folder = Path(folder)
     conf = json.loads((folder / 'config.json').read_text())
     specialists = conf.pop('specialists', False)

@@ -11,7 +11,7 @@ from .pcgrad import conflict_stats, pcgrad_update
 
 # %% auto #0
 __all__ = ['METHODS', 'task_gradients', 'set_flat_grad', 'GradMethod', 'SumMethod', 'UncertaintyWeighting', 'PCGradMethod',
-           'make_method']
+           'register_method', 'make_method']
 
 # %% ../nbs/12_methods.ipynb #e34aff4a
 def task_gradients(
@@ -61,21 +61,21 @@ class GradMethod:
     """Turns per-task losses into `.grad` on every parameter; `backward` returns the effective task
     weights."""
 
+    needs_every_task = False  # combines the tasks' gradients in a step: no one-task schedules
+    options: dict = {}  # {keyword: TrainConfig field}: what the trainer passes it from the config
+
     def __init__(
         self,
         tasks,
         diagnostics: bool = False,
         device: str | torch.device | None = None,  # where a method's own tensors live
-        **_,
+        generator: torch.Generator | None = None,  # for a method's random choices
     ):
-        self.tasks, self.diagnostics, self.last_stats, self._G = (
-            list(tasks),
-            diagnostics,
-            None,
-            None,
-        )
+        self.tasks, self.diagnostics, self.generator = list(tasks), diagnostics, generator
+        self.last_stats, self._G = None, None
         self.device = torch.device(device) if device is not None else torch.device('cpu')
         self.world = World()  # the training processes (run() sets it): task gradients are averaged
+        self.averaged_itself = False  # the last step averaged its task gradients over processes
 
     def _task_gradients(self, losses, shared, specific, add: bool) -> Tensor:
         """Per-task gradients (T, P), written (with `add`: added) into the same tensor every step
@@ -122,12 +122,13 @@ class GradMethod:
         losses = {t: scale * l for t, l in losses.items()}
         if not self.per_task(losses, shared):
             sum(losses.values()).backward()  # .grad adds up over the parts
-            self.last_stats = None
+            self.last_stats, self.averaged_itself = None, False
             return weights
         G = self._task_gradients(losses, shared, specific, add=not first)
         if last:
             all_reduce_mean_([G], self.world)  # the same (T, P) on every process
             update, self.last_stats = self.shared_gradient(list(losses), G)
+            self.averaged_itself = True
             set_flat_grad(shared, update)
         return weights
 
@@ -164,14 +165,14 @@ class PCGradMethod(GradMethod):
     "PCGrad on the shared parameters; each head keeps its own task's gradient."
 
     separable = False
+    needs_every_task = True
+    options = {'reduction': 'pcgrad_reduction'}
 
-    def __init__(
-        self, tasks, reduction: str = 'sum', generator: torch.Generator | None = None, **kw
-    ):
+    def __init__(self, tasks, reduction: str = 'sum', **kw):
         super().__init__(tasks, **kw)
         if reduction not in ('sum', 'mean'):
             raise ValueError(f"pcgrad_reduction must be 'sum' or 'mean', not {reduction!r}")
-        self.reduction, self.generator = reduction, generator
+        self.reduction = reduction
 
     def per_task(self, losses, shared):
         return len(losses) > 1 and bool(shared)
@@ -190,8 +191,19 @@ class PCGradMethod(GradMethod):
 METHODS = {'sum': SumMethod, 'pcgrad': PCGradMethod, 'uncertainty': UncertaintyWeighting}
 
 
+def register_method(name: str, method: type) -> type:
+    "Make the `GradMethod` subclass `method` known by `name` to the trainer, config and CLI."
+    if not (isinstance(method, type) and issubclass(method, GradMethod)):
+        raise TypeError(f'{name}: not a GradMethod subclass: {method!r}')
+    METHODS[name] = method
+    return method
+
+
 def make_method(name: str, tasks, **kw) -> GradMethod:
-    "A gradient-combining method by name: one of `METHODS`."
+    "A gradient-combining method by name (one of `METHODS`); unknown keywords are refused."
     if name not in METHODS:
         raise ValueError(f'method must be one of {tuple(METHODS)}, not {name!r}')
-    return METHODS[name](tasks, **kw)
+    try:
+        return METHODS[name](tasks, **kw)
+    except TypeError as e:
+        raise ValueError(f'method {name!r}: {e}') from None

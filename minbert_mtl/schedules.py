@@ -5,13 +5,15 @@
 # %% ../nbs/10_schedules.ipynb #f7c4949e
 from __future__ import annotations
 import itertools, math
-from typing import Iterator
+from dataclasses import dataclass
+from typing import Callable, Iterator
 import torch
 from .data import bucket_batches
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'sequential', 'round_robin', 'parallel', 'proportional_sizes', 'proportional', 'anneal_alpha',
-           'task_probs', 'annealed', 'epoch_steps', 'as_steps', 'run_stream']
+           'task_probs', 'annealed', 'Schedule', 'register_schedule', 'schedule_named', 'epoch_steps', 'as_steps',
+           'run_stream']
 
 # %% ../nbs/10_schedules.ipynb #72955322
 def _passes(lengths, batch_size: int, generator: torch.Generator) -> Iterator[list[int]]:
@@ -97,29 +99,46 @@ def annealed(
         yield t, next(streams[t])
 
 
+@dataclass(frozen=True)
+class Schedule:
+    "A schedule and what the kit needs to know of it."
+    steps: Callable  # (lengths, batch_size, generator, **kw) -> the steps of one epoch
+    epoch_steps: Callable[[dict, int], int]  # (sizes, batch_size) -> steps in one epoch
+    one_task: bool  # each step holds one task's batch (nothing for PCGrad to project)
+    equal_shares: bool  # every task gets as many batches (specialists share a budget equally)
+
+
+def _batches(sizes: dict, b: int) -> dict:
+    return {t: math.ceil(s / b) for t, s in sizes.items()}
+
+
 SCHEDULES = {
-    'sequential': sequential,
-    'round_robin': round_robin,
-    'parallel': parallel,
-    'proportional': proportional,
-    'annealed': annealed,
+    'sequential': Schedule(sequential, lambda s, b: sum(_batches(s, b).values()), True, False),
+    'round_robin': Schedule(round_robin, lambda s, b: len(s) * max(_batches(s, b).values()),
+                            True, True),
+    'parallel': Schedule(parallel, lambda s, b: max(_batches(s, b).values()), False, True),
+    'proportional': Schedule(proportional, lambda s, b: proportional_sizes(s, b)[0], False, False),
+    'annealed': Schedule(annealed, lambda s, b: math.ceil(sum(s.values()) / b), True, False),
 }
+
+
+def register_schedule(name: str, schedule: Schedule) -> Schedule:
+    "Make `schedule` known by `name` to the trainer, the config and the command line."
+    if not isinstance(schedule, Schedule): raise TypeError(f'{name}: not a Schedule: {schedule!r}')
+    SCHEDULES[name] = schedule
+    return schedule
+
+
+def schedule_named(name: str) -> Schedule:
+    "The registered schedule `name`, or an error that lists them."
+    if name not in SCHEDULES:
+        raise ValueError(f'schedule must be one of {tuple(SCHEDULES)}, not {name!r}')
+    return SCHEDULES[name]
 
 
 def epoch_steps(schedule: str, sizes: dict, batch_size: int) -> int:
     "Steps in one epoch of `schedule` (the table above)."
-    n = {t: math.ceil(s / batch_size) for t, s in sizes.items()}
-    if schedule == 'sequential':
-        return sum(n.values())
-    if schedule == 'round_robin':
-        return len(n) * max(n.values())
-    if schedule == 'parallel':
-        return max(n.values())
-    if schedule == 'proportional':
-        return proportional_sizes(sizes, batch_size)[0]
-    if schedule == 'annealed':
-        return math.ceil(sum(sizes.values()) / batch_size)
-    raise ValueError(f'schedule must be one of {tuple(SCHEDULES)}, not {schedule!r}')
+    return schedule_named(schedule).epoch_steps(sizes, batch_size)
 
 
 def as_steps(item) -> dict:
@@ -138,7 +157,7 @@ def run_stream(
     "Every step of a run as {task: indices}: the schedule's epochs back to back, never restarted."
     n = epoch_steps(schedule, {t: len(l) for t, l in lengths.items()}, batch_size)
     for e in itertools.count():
-        for item in SCHEDULES[schedule](
+        for item in schedule_named(schedule).steps(
             lengths, batch_size, generator, order=order, start=e * n, total_steps=total_steps
         ):
             yield as_steps(item)

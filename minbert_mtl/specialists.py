@@ -9,21 +9,22 @@ from pathlib import Path
 from .data import course_file, load_examples
 from .datadir import find_data_dir
 from .evaluate import plain_warnings
+from .methods import METHODS
 from .metrics import overall_score
-from .train import TrainConfig, run, train_parser, RECIPES
+from .schedules import SCHEDULES
+from .config import RECIPES, TrainConfig, train_parser
+from .train import run
 
 # %% auto #0
-__all__ = ['EQUAL_SHARES', 'budget_shares', 'specialist_configs', 'combined', 'train_specialists', 'specialists_cli']
+__all__ = ['budget_shares', 'specialist_configs', 'combined', 'train_specialists', 'specialists_cli']
 
 # %% ../nbs/19_specialists.ipynb #e4154fdd
-EQUAL_SHARES = ('round_robin', 'parallel')  # schedules with a batch of every task in every round
-
-
 def budget_shares(budget: int, sizes: dict[str, int], schedule: str = 'proportional'
                   ) -> dict[str, int]:
-    """Each task's share of a budget of training examples as `schedule` shares it: equal for
-    round-robin and parallel, else in proportion to the tasks' training sets."""
-    if schedule in EQUAL_SHARES:
+    """Each task's share of a budget of training examples as `schedule` shares it: equal where it
+    gives every task as many batches (its `equal_shares`: round-robin, parallel), else in
+    proportion to the tasks' training sets."""
+    if SCHEDULES[schedule].equal_shares:
         return {t: max(1, round(budget / len(sizes))) for t in sizes}
     total = sum(sizes.values())
     return {t: max(1, round(budget * n / total)) for t, n in sizes.items()}
@@ -39,7 +40,7 @@ def _specialist(config: TrainConfig, task: str, out: Path, budget: int | None) -
         penalty_p=config.penalty_p if config.penalty_task == task else None,
         penalty_task=task, task_weights=weights, grad_diagnostics=False,
         para_loss=config.para_loss if task == 'para' else 'bce',
-        method='sum' if config.method == 'pcgrad' else config.method)
+        method='sum' if METHODS[config.method].needs_every_task else config.method)
 
 
 def specialist_configs(config: TrainConfig) -> dict[str, TrainConfig]:
@@ -47,7 +48,7 @@ def specialist_configs(config: TrainConfig) -> dict[str, TrainConfig]:
     its task gets in the multitask run (the schedule's share of `train_examples`, or with no
     budget and equal shares, the epochs' rounds)."""
     shares, budget = {}, config.train_examples
-    if budget is not None or config.schedule in EQUAL_SHARES:
+    if budget is not None or SCHEDULES[config.schedule].equal_shares:
         data_dir = find_data_dir(config.data_dir)
         sizes = {t: len(load_examples(course_file(data_dir, t, 'train'), t))
                  for t in config.tasks}

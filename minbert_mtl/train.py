@@ -4,303 +4,40 @@
 
 # %% ../nbs/16_train.ipynb #0844d488
 from __future__ import annotations
-import argparse, contextlib, dataclasses, json, math, signal, sys, time, warnings
+import contextlib, dataclasses, json, math, signal, sys, time, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import torch
-from fastcore.docments import docments
 from torch.nn.parallel import DistributedDataParallel
-from safetensors.torch import save_file
 from tqdm.auto import tqdm
-from .attention import ATTENTION_IMPLS
-from .bert import BertConfig, BertModel
+from .bert import BertModel
 from .compiled import FusedAdamW, compile_encoder
-from .data import DEFAULT_CACHE, TASKS, course_file, encode_examples, load_examples
+from .config import RECIPES, RESUME_FREE, TrainConfig, train_parser
+from .data import TASKS, course_file, encode_examples, load_examples
 from .data import make_batch, to_device
 from .datadir import atomic_write, find_data_dir
 from .distributed import World, all_reduce_mean_, any_process, from_main
 from .distributed import gather_to_main, init_distributed, mean_over, shard
 from .distributed import world_from_env
-from .evaluate import MODEL_OPTIONS, PRECISIONS, autocast
+from .machine import autocast, clock, gflops, resolve_device
+from .machine import resolve_precision, tune_malloc
 from .evaluate import data_pair_mode, evaluate_sets, plain_warnings, predict_task
 from .evaluate import save_checkpoint, write_predictions
 from .methods import METHODS, GradMethod, make_method
-from .model import HEAD_ACTIVATIONS, HEADS, MODEL_PAIR_MODES, POOLINGS, MultitaskBERT
-from .model import class_weights, mnr_loss, task_loss
+from .model import MultitaskBERT
+from .model import class_weights
 from .pals import multitask_model
 from .optimizer import AdamW
-from .regularization import NORMS, PENALTY_SCOPES, lp_penalty, penalty_params
 from .resume import Interrupted, NonFiniteError, StopSignals, check_losses, grad_norm
 from .resume import load_state, rng_states, save_state, set_rng_states
-from .schedules import SCHEDULES, epoch_steps, run_stream
-from .smart import EMATeacher, bregman_term, smart_regularizer
-from .tokenizer import SPECIAL_TOKENS, BertTokenizer
+from .schedules import epoch_steps, run_stream
+from .steploss import StepLoss
+from .tokenizer import BertTokenizer
 
 # %% auto #0
-__all__ = ['OPTIONS', 'DEVICES', 'TRAIN_PRECISIONS', 'ONE_TASK_SCHEDULES', 'TASK_LISTS', 'PARA_LOSSES', 'RESUME_FREE', 'RECIPES',
-           'CURVE_KEYS', 'one_of', 'integer', 'number', 'TrainConfig', 'param_groups', 'lr_at', 'StepLoss',
-           'tune_malloc', 'Setup', 'step_batch', 'RunState', 'StepModule', 'stalled', 'run', 'tiny_pretrained',
-           'tiny_data', 'plot_curves', 'summary_table', 'parse_bool', 'train_parser', 'train_cli']
-
-# %% ../nbs/16_train.ipynb #6577bf6b
-OPTIONS = ('finetune', 'pretrain')
-DEVICES = ('cpu', 'cuda', 'mps', 'auto')
-TRAIN_PRECISIONS = ('auto',) + PRECISIONS
-ONE_TASK_SCHEDULES = ('sequential', 'round_robin', 'annealed')   # one task's batch per step
-TASK_LISTS = ('tasks', 'task_order', 'smart_tasks', 'bregman_tasks')
-PARA_LOSSES = ('bce', 'mnr', 'bce+mnr')
-
-def _task_tuple(v) -> tuple:
-    if isinstance(v, str): return tuple(t.strip() for t in v.split(',') if t.strip())
-    return tuple(v or ())
-
-def one_of(default, allowed: tuple):
-    "A field whose value must be one of `allowed`."
-    return field(default=default, metadata={'ok': lambda v: v in allowed,
-                                            'allowed': f'one of {allowed}'})
-
-
-def integer(default, lo: int, hi: int | None = None, none: bool = False):
-    "An integer field of at least `lo` (and at most `hi`); with `none`, None is allowed too."
-    def ok(v):
-        if none and v is None:
-            return True
-        whole = isinstance(v, int) and not isinstance(v, bool)
-        return whole and v >= lo and (hi is None or v <= hi)
-    allowed = f'an integer >= {lo}' if hi is None else f'an integer in [{lo}, {hi}]'
-    return field(default=default, metadata={'ok': ok,
-                                            'allowed': allowed + (' or None' if none else '')})
-
-
-def number(default, lo: float, hi: float = math.inf, none: bool = False, lo_open: bool = False):
-    "A real field in [lo, hi] (or (lo, hi] with `lo_open`); with `none`, None is allowed too."
-    def ok(v):
-        if none and v is None:
-            return True
-        if not isinstance(v, (int, float)) or isinstance(v, bool) or not math.isfinite(v):
-            return False
-        return (v > lo if lo_open else v >= lo) and v <= hi
-    interval = f'{"(" if lo_open else "["}{lo}, {hi}]'
-    allowed = f'a number in {interval}' + (' or None' if none else '')
-    return field(default=default, metadata={'ok': ok, 'allowed': allowed})
-
-
-@dataclass
-class TrainConfig:
-    "Every setting of a training run, each with its check: a bad value is refused by name."
-    data_dir: str | None = None         # course files; None: $MINBERT_DATA, then data/
-    pretrained: str = 'all-MiniLM-L6-v2'  # a known model name or a Hugging Face BERT folder
-    out_dir: str = 'runs/default'       # checkpoint, history and predictions go here
-    # 'finetune' (train all) or 'pretrain' (frozen encoder)
-    option: str = one_of('finetune', OPTIONS)
-    tasks: tuple = ('sst', 'para', 'sts')  # of sst, para, sts, cfimdb (not sst with cfimdb)
-    epochs: int = integer(1, 1)         # passes of training, each followed by a dev evaluation
-    # stop after this many epochs without a better dev overall; None: train every epoch
-    patience: int | None = integer(None, 1, none=True)
-    # None: the schedule's epoch (schedules notebook)
-    steps_per_epoch: int | None = integer(None, 1, none=True)
-    # a budget: examples of the whole run, split over epochs
-    train_examples: int | None = integer(None, 1, none=True)
-    batch_size: int = integer(32, 1)    # per task and step (proportional: the average)
-    # parts of batch_size a step is taken in: batch_size x grad_accum x processes per task
-    grad_accum: int = integer(1, 1)
-    eval_batch_size: int = integer(128, 1)  # examples per batch when predicting
-    # None: 1e-3 for 'pretrain', 5e-5 for 'finetune'
-    lr: float | None = number(None, 0, 1, none=True, lo_open=True)
-    lr_decay: float = number(1.0, 0, 1, lo_open=True)  # learning rate multiplier after each epoch
-    warmup_steps: int = integer(50, 0)  # linear warm-up from 0 over this many steps
-    weight_decay: float = number(0.01, 0, 1)  # AdamW's decoupled decay, on weight matrices only
-    # clip the gradient's global norm; None: no clipping
-    grad_clip: float | None = number(1.0, 0, none=True, lo_open=True)
-    dropout: float = number(0.1, 0, 0.99)  # the encoder's hidden and attention dropout
-    freeze_word_embeddings: bool = False  # keep the pretrained word embeddings (30522 x H) fixed
-    max_length: int = integer(128, 8, 512)  # tokens per input, pairs included
-    seed: int = integer(0, 0)           # weights of the heads, dropout, data order
-    # 'cpu', 'cuda', 'mps' (Apple) or 'auto' (a CUDA GPU, else mps, else the CPU)
-    device: str = one_of('cpu', DEVICES)
-    # 'fp32', 'bf16', or 'auto': bf16 on GPUs that have it
-    precision: str = one_of('auto', TRAIN_PRECISIONS)
-    # the model
-    pooling: str = one_of('cls', POOLINGS)  # sentence vector: 'cls', 'pooler' or 'mean'
-    pair_mode: str = one_of('cross', MODEL_PAIR_MODES)  # pairs: 'cross', 'bi' or 'cosine'
-    head: str = one_of('linear', HEADS)  # 'linear' or 'mlp'
-    head_hidden: int = integer(256, 1)  # hidden size of MLP heads
-    # of MLP heads: 'relu', 'gelu' or 'tanh'
-    head_activation: str = one_of('relu', tuple(HEAD_ACTIVATIONS))
-    head_dropout: float = number(0.1, 0, 0.99)  # dropout before each head
-    share_pair_layers: bool = False     # paraphrase and similarity MLPs share their first layer
-    # one sentence-embedding layer under every head; similarity = its scaled cosine (pair_mode bi)
-    shared_embedding: bool = False
-    # paraphrase loss: 'bce', 'mnr' (in-batch ranking; the head on detached vectors), 'bce+mnr'
-    para_loss: str = one_of('bce', PARA_LOSSES)
-    # projected attention layers' dimension; None: off. option 'pretrain': train only PALs and heads
-    pals: int | None = integer(None, 1, none=True)
-    pal_heads: int = integer(6, 1)      # attention heads of each PAL (the authors' code: 6)
-    class_weights: bool = False         # weight sentiment classes by N / (C * N_i)
-    attn_impl: str = one_of('sdpa', ATTENTION_IMPLS)  # 'sdpa' (fused) or 'naive' (step by step)
-    # torch.compile the encoder's layers and the AdamW update (eager where it cannot compile)
-    compile: bool = False
-    # multitask schedule and gradient method
-    # sequential, round_robin, parallel, proportional, annealed
-    schedule: str = one_of('round_robin', tuple(SCHEDULES))
-    task_order: tuple = ()              # sequential's order; () = the order of `tasks`
-    task_weights: dict | None = None    # loss multiplier per task, e.g. {'sts': 0.5}; others 1
-    method: str = one_of('sum', tuple(METHODS))  # gradient method: sum, pcgrad, uncertainty
-    # constant learning rate of the method's own parameters
-    method_lr: float = number(1e-2, 0, 1, lo_open=True)
-    # PCGrad: 'sum' or 'mean' of the projected gradients
-    pcgrad_reduction: str = one_of('sum', ('sum', 'mean'))
-    grad_diagnostics: bool = False      # record task-gradient cosines (pcgrad always does)
-    # regularization
-    smart_tasks: tuple = ()             # tasks with SMART's adversarial regularizer
-    smart_weight: float = number(1.0, 0)  # lambda_s
-    smart_sigma: float = number(1e-5, 0)  # initial noise
-    smart_steps: int = integer(1, 0)    # K ascent steps
-    smart_step_size: float = number(1e-3, 0)  # eta
-    # eps of an L-inf ball for delta; None: normalise only
-    smart_projection: float | None = number(None, 0, none=True, lo_open=True)
-    bregman_tasks: tuple = ()           # tasks with the Bregman proximal (mean-teacher) term
-    bregman_weight: float = number(1.0, 0)  # mu
-    bregman_beta: float = number(0.99, 0, 1, lo_open=True)  # the teacher's EMA rate
-    # L-p penalty: 1, 2, 'inf' or None (off)
-    penalty_p: str | int | None = one_of(None, NORMS + (None,))
-    # sentiment, paraphrase, similarity, heads, encoder, all
-    penalty_scope: str = one_of('similarity', PENALTY_SCOPES)
-    penalty_task: str = 'sts'           # the task whose loss receives it
-    penalty_weight: float = number(0.05, 0)  # the penalty's multiplier
-    penalty_from_pretrained: bool = False  # L2-SP: distance from the pretrained encoder
-    # the run
-    # save a resumable state every this many steps
-    checkpoint_every: int | None = integer(100, 1, none=True)
-    skip_nonfinite: bool = False        # skip (and count) a non-finite step instead of stopping
-    cache_dir: str | None = str(DEFAULT_CACHE)  # tokenized-data cache; None: no cache
-    progress: bool = True               # tqdm bars
-
-    def __post_init__(self):
-        self._normalise()
-        self._check_fields()
-        self._check_combinations()
-
-    def _normalise(self):
-        "The command line's forms: tasks as 'sst,para', task weights as 'sst=1,para=0.5', p as '2'."
-        for f in TASK_LISTS: setattr(self, f, _task_tuple(getattr(self, f)))
-        if isinstance(self.task_weights, str):
-            pairs = [kv.split('=') for kv in self.task_weights.split(',') if kv.strip()]
-            try: self.task_weights = {k.strip(): float(v) for k, v in pairs}
-            except ValueError:
-                raise ValueError(f"task_weights = {self.task_weights!r} is not allowed: "
-                                 "task_weights must look like 'sst=1,para=0.5'") from None
-        if isinstance(self.penalty_p, str) and self.penalty_p.isdigit():
-            self.penalty_p = int(self.penalty_p)
-
-    def _fail(self, name, allowed):
-        value = getattr(self, name)
-        raise ValueError(f'{name} = {value!r} is not allowed: {name} must be {allowed}')
-
-    def _check(self, ok, name, allowed):
-        if not ok: self._fail(name, allowed)
-
-    def _check_fields(self):
-        "Each field alone, by the check declared with it."
-        for f in dataclasses.fields(self):
-            if 'ok' in f.metadata and not f.metadata['ok'](getattr(self, f.name)):
-                self._fail(f.name, f.metadata['allowed'])
-
-    def _check_tasks(self):
-        "The task lists: known names, each task once, and the other lists drawn from `tasks`."
-        t = self.tasks
-        self._check(len(t) > 0 and all(x in TASKS for x in t) and len(set(t)) == len(t)
-                    and not {'sst', 'cfimdb'} <= set(t), 'tasks',
-                    f'distinct names from {tuple(TASKS)}, not both sst and cfimdb')
-        for n in ('task_order', 'smart_tasks', 'bregman_tasks'):
-            self._check(all(x in t for x in getattr(self, n)), n, f'tasks from {t}')
-        self._check(not self.task_order or sorted(self.task_order) == sorted(t), 'task_order',
-                    f'a permutation of {t} (or empty)')
-        w = self.task_weights
-        self._check(w is None or (isinstance(w, dict) and all(
-            k in t and isinstance(v, (int, float)) and v >= 0 for k, v in w.items())),
-            'task_weights', f'None or a dict of non-negative weights for tasks of {t}')
-        self._check(self.penalty_p is None or self.penalty_task in t, 'penalty_task', f'one of {t}')
-
-    def _check_combinations(self):
-        "Settings that are fine alone but would do nothing, or fail later, together."
-        self._check_tasks()
-        if self.share_pair_layers and self.head != 'mlp':
-            raise ValueError("share_pair_layers = True needs head = 'mlp'")
-        self._check_architecture()
-        one_task = f"schedule '{self.schedule}' puts one task in each step"
-        if self.method == 'pcgrad' and self.schedule in ONE_TASK_SCHEDULES:
-            self._fail('method', "used with schedule 'parallel' or 'proportional' "
-                                 f"(--schedule proportional): {one_task}, so PCGrad has "
-                                 'nothing to project')
-        if self.grad_diagnostics and self.schedule in ONE_TASK_SCHEDULES:
-            self._fail('grad_diagnostics', "used with schedule 'parallel' or 'proportional': "
-                                           f'{one_task}, so there is no conflict to measure')
-        if self.train_examples is not None and self.steps_per_epoch is not None:
-            self._fail('train_examples', 'None when steps_per_epoch is set: give the run a budget '
-                                         'of examples or epochs of a number of steps, not both')
-        if self.train_examples is not None and self.train_examples < self.epochs:
-            self._fail('train_examples', f'at least one example per epoch ({self.epochs})')
-        if self.penalty_p is not None: self._check_penalty()
-
-    def _check_architecture(self):
-        "The shared embedding layer, the paraphrase ranking loss and the PALs' shapes."
-        if self.shared_embedding:
-            self._check(self.pair_mode == 'bi', 'pair_mode', "'bi' with shared_embedding = True: "
-                        'each sentence of a pair is embedded alone')
-            self._check(not self.share_pair_layers, 'share_pair_layers', 'False with '
-                        'shared_embedding = True: the similarity is a cosine, without layers')
-        if self.para_loss != 'bce':
-            self._check('para' in self.tasks, 'para_loss', "'bce' when para is not trained")
-            self._check(self.pair_mode != 'cross', 'pair_mode', "'bi' or 'cosine' with para_loss "
-                        f'= {self.para_loss!r}: ranking needs a vector per sentence')
-        if self.pals is not None:
-            self._check(self.pals % self.pal_heads == 0, 'pals',
-                        f'a multiple of pal_heads ({self.pal_heads})')
-
-    def _check_penalty(self):
-        "The L-p penalty must have parameters that train, and L2-SP weights that were pretrained."
-        if self.penalty_scope == 'similarity' and (self.pair_mode == 'cosine'
-                                                   or self.shared_embedding):
-            self._fail('penalty_scope', "'paraphrase', 'heads', 'encoder' or 'all' with "
-                                        "pair_mode = 'cosine' or shared_embedding: the cosine "
-                                        'similarity has no parameters to penalise')
-        if self.penalty_scope == 'encoder' and self.option == 'pretrain':
-            self._fail('penalty_scope', "a scope with trained parameters: "
-                                        "option = 'pretrain' freezes the encoder")
-        if self.penalty_from_pretrained and self.penalty_scope != 'encoder':
-            self._fail('penalty_scope', "'encoder' with penalty_from_pretrained = True: only the "
-                                        'encoder has pretrained weights (the heads start random)')
-
-    @property
-    def learning_rate(self) -> float:
-        if self.lr is not None: return self.lr
-        return 1e-3 if self.option == 'pretrain' else 5e-5
-
-    def task_weight(self, task: str) -> float: return (self.task_weights or {}).get(task, 1.0)
-
-    def to_dict(self) -> dict:
-        return dataclasses.asdict(self) | {f: list(getattr(self, f)) for f in TASK_LISTS}
-
-    def model_options(self) -> dict:
-        opts = {k: getattr(self, k) for k in MODEL_OPTIONS if k != 'num_labels'}
-        return opts | {'num_labels': 2 if 'cfimdb' in self.tasks else 5}
-
-# may change on resume (a run folder may move)
-RESUME_FREE = ('epochs', 'patience', 'progress', 'cache_dir', 'checkpoint_every', 'device',
-               'compile', 'data_dir', 'pretrained', 'out_dir')
-
-RECIPES = {
-    'default': {},   # 1 round-robin epoch: 6 to 17 minutes on 2 CPU cores (README)
-    'full': dict(schedule='annealed', epochs=7, lr_decay=0.85, pooling='mean', head='mlp',
-                 head_hidden=384, patience=1),  # stops after the first epoch that is not better
-    # the default's compute (its 54,796 examples) on the round-robin schedule: the best of four
-    # candidates on a selection split carved from train (the results notebook)
-    'best': dict(schedule='round_robin', train_examples=54_796, epochs=2),
-    # a first try in about 2 minutes: train on 4,800 examples, score dev, write predictions
-    'smoke': dict(train_examples=4800, epochs=1, warmup_steps=5, lr=1e-4),
-}
+__all__ = ['CURVE_KEYS', 'param_groups', 'lr_at', 'Setup', 'step_batch', 'RunState', 'StepModule', 'stalled', 'run',
+           'plot_curves', 'summary_table', 'train_cli']
 
 # %% ../nbs/16_train.ipynb #d188e9e1
 def param_groups(model: torch.nn.Module, weight_decay: float) -> list[dict]:
@@ -320,116 +57,7 @@ def lr_at(step: int, epoch: int, base: float, warmup: int, decay: float) -> floa
     "Linear warm-up over `warmup` steps, then `base * decay ** epoch`."
     return base * min(1.0, (step + 1) / warmup if warmup else 1.0) * decay**epoch
 
-# %% ../nbs/16_train.ipynb #c60e41e0
-class StepLoss:
-    "Computes one task's training loss in a step, with the configured regularizers."
-    def __init__(self, cfg: TrainConfig, model: MultitaskBERT, class_w: torch.Tensor | None,
-                 generator: torch.Generator):
-        self.cfg, self.model, self.class_w, self.generator = cfg, model, class_w, generator
-        self.step_weight = {}  # {task: the mean class weight of the step's examples}
-        self.teacher = EMATeacher(model, cfg.bregman_beta) if cfg.bregman_tasks else None
-        self.pen_params, self.pen_ref = None, None
-        if cfg.penalty_p is not None: self.pen_params = penalty_params(model, cfg.penalty_scope)
-        if cfg.penalty_p is not None and cfg.penalty_from_pretrained:
-            self.pen_ref = [p.detach().clone() for p in self.pen_params]
-
-    def __call__(self, task: str, b: dict) -> torch.Tensor:
-        cfg, model = self.cfg, self.model
-        smart = task in cfg.smart_tasks
-        embeds = model.embeddings(b) if smart else None
-        loss, out = self.task_loss(task, b, embeds)
-        if smart:
-            f = lambda e: model.predict(b, e).float()
-            loss = loss + cfg.smart_weight * smart_regularizer(
-                f, embeds, out, TASKS[task].kind, sigma=cfg.smart_sigma, steps=cfg.smart_steps,
-                step_size=cfg.smart_step_size, projection=cfg.smart_projection,
-                generator=self.generator)
-        if task in cfg.bregman_tasks:     # student and teacher without dropout (the SMART notebook)
-            f = lambda m: m.predict(b).float()
-            breg = bregman_term(TASKS[task].kind, model, self.teacher, f)
-            loss = loss + cfg.bregman_weight * breg
-        if cfg.penalty_p is not None and task == cfg.penalty_task:
-            penalty = lp_penalty(self.pen_params, cfg.penalty_p, self.pen_ref)
-            loss = loss + cfg.penalty_weight * penalty
-        return cfg.task_weight(task) * loss
-
-    def task_loss(self, task: str, b: dict, embeds: dict | None) -> tuple[torch.Tensor, ...]:
-        "The task's own loss and the model's raw output; paraphrase with `para_loss`."
-        if task != 'para' or self.cfg.para_loss == 'bce':
-            out = self.model.predict(b, embeds).float()
-            weights = self.class_w if TASKS[task].kind == 'multiclass' else None
-            loss = task_loss(task, out, b['labels'], weights)
-            if weights is not None and task in self.step_weight:  # a mean over the whole step
-                loss = loss * (weights[b['labels']].mean() / self.step_weight[task])
-            return loss, out
-        u, v = self.model.pair_vectors(b, embeds)  # (B, H) each: one encoding for both losses
-        out = self.model.pair_output('para', u, v).float()
-        pos = b['labels'] == 1  # ranking uses the paraphrase pairs only
-        if pos.sum() > 1: loss = mnr_loss(u[pos].float(), v[pos].float())
-        else: loss = 0 * (u.sum() + v.sum())  # one positive has no negatives
-        if self.cfg.para_loss == 'bce+mnr': loss = loss + task_loss('para', out, b['labels'])
-        else:  # 'mnr': the head learns its decision on vectors the ranking alone shapes
-            head = self.model.pair_output('para', u.detach(), v.detach()).float()
-            loss = loss + task_loss('para', head, b['labels'])
-        return loss, out
-
-    def start_step(self, labels: dict):
-        """Before a step: {task: labels of all its examples in the step}, every part and every
-        process. The weighted cross-entropy of a batch is sum(w_i l_i) / sum(w_i); a part or shard
-        of the step is normalised by the whole step's weights instead, so that the mean of the
-        parts is the whole batch's loss (normalised by its own, the parts would not add up)."""
-        if self.class_w is None: return
-        self.step_weight = {t: self.class_w[y].mean() for t, y in labels.items()
-                            if TASKS[t].kind == 'multiclass'}
-
-    def after_step(self):
-        if self.teacher is not None: self.teacher.update(self.model)
-
-# %% ../nbs/16_train.ipynb #6787d770
-def tune_malloc(
-    mmap_threshold: int = 8 << 20, trim_threshold: int = 256 << 20, arenas: int = 2
-) -> bool:
-    """On glibc: allocations of `mmap_threshold` bytes or more go to mmap (returned to the OS when
-    freed); freed heap memory is kept up to `trim_threshold` bytes; at most `arenas` arenas."""
-    import ctypes, ctypes.util
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6')
-    except OSError:
-        return False
-    if not hasattr(libc, 'mallopt'):
-        return False
-    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_ARENA_MAX = -1, -3, -8
-    return all(
-        bool(libc.mallopt(k, v))
-        for k, v in (
-            (M_MMAP_THRESHOLD, mmap_threshold),
-            (M_TRIM_THRESHOLD, trim_threshold),
-            (M_ARENA_MAX, arenas),
-        )
-    )
-
 # %% ../nbs/16_train.ipynb #53684b2e
-def _available() -> dict:
-    "Which devices this PyTorch can train on here."
-    mps = getattr(torch.backends, 'mps', None)
-    return {'cuda': torch.cuda.is_available(), 'mps': mps is not None and mps.is_available(),
-            'cpu': True}
-
-def _resolve_device(name: str) -> torch.device:
-    "The device `name` asks for: 'auto' is a CUDA GPU, else Apple's mps, else the CPU."
-    has = _available()
-    if name == 'auto': return torch.device(next(d for d, ok in has.items() if ok))
-    if not has[name]:
-        what = 'no CUDA GPU' if name == 'cuda' else "this PyTorch has no 'mps' device"
-        raise ValueError(f'device = {name!r} but {what} is available here')
-    return torch.device(name)
-
-def _resolve_precision(name: str, device: torch.device) -> str:
-    "'auto': bf16 on a GPU that has it, else fp32."
-    if name != 'auto': return name
-    return 'bf16' if device.type == 'cuda' and torch.cuda.is_bf16_supported() else 'fp32'
-
 @dataclass
 class Setup:
     "What a run builds before its first step; it does not change while training."
@@ -495,7 +123,7 @@ def _world_and_device(cfg: TrainConfig) -> tuple[World, torch.device, bool]:
     """This process's world (from torchrun's environment), its device (GPU `LOCAL_RANK` among
     several), and whether it joined the process group."""
     world = world_from_env()
-    device = _resolve_device(cfg.device)
+    device = resolve_device(cfg.device)
     if world.size > 1 and device.type == 'mps':
         raise ValueError("device = 'mps' trains in one process: torch.distributed has no "
                          'backend for it (use CUDA GPUs or the CPU for several processes)')
@@ -535,15 +163,16 @@ def _setup(cfg: TrainConfig) -> Setup:
     model = _build_model(cfg, tok, device)
     if cfg.compile: compile_encoder(model.bert)
     aux_gen = torch.Generator().manual_seed(cfg.seed + 1)
-    method = make_method(cfg.method, cfg.tasks, reduction=cfg.pcgrad_reduction, generator=aux_gen,
-                         diagnostics=cfg.grad_diagnostics, device=device)
+    options = {k: getattr(cfg, f) for k, f in METHODS[cfg.method].options.items()}
+    method = make_method(cfg.method, cfg.tasks, generator=aux_gen, diagnostics=cfg.grad_diagnostics,
+                         device=device, **options)
     sentiment = next((t for t in cfg.tasks if TASKS[t].kind == 'multiclass'), None)
     class_w = None
     if cfg.class_weights and sentiment:
         class_w = class_weights(train[sentiment].labels, model.num_labels).to(device)
     shared = [p for p in model.shared_parameters() if p.requires_grad]
     specific = [p for p in model.task_parameters() if p.requires_grad] + method.parameters()
-    precision = _resolve_precision(cfg.precision, device)
+    precision = resolve_precision(cfg.precision, device)
     opt = _optimizer(cfg, model, method)
     step_loss = StepLoss(cfg, model, class_w, aux_gen)
     s = Setup(cfg, out, device, precision, data_dir, tok, train, dev, model, method, opt,
@@ -678,7 +307,7 @@ def _average_rest(s: Setup):
     averaged its task gradients itself (then it has this step's statistics)."""
     if s.world.size == 1: return
     if _through_ddp(s): params = s.method.parameters()
-    elif s.method.last_stats is not None: params = s.specific
+    elif s.method.averaged_itself: params = s.specific
     else: params = s.shared + s.specific
     all_reduce_mean_([p.grad for p in params if p.grad is not None], s.world)
 
@@ -899,20 +528,6 @@ def _announce(s: Setup):
         print(f'training on {sets}: {length}, schedule {cfg.schedule}, method {cfg.method}, '
               f'{n:,} trainable parameters, {on}device {s.device}, {s.precision}')
 
-def _clock(seconds: float) -> str:
-    "1 h 02 min, 12 min 46 s or 7 s."
-    m, s = divmod(round(seconds), 60)
-    h, m = divmod(m, 60)
-    return f'{h} h {m:02d} min' if h else f'{m} min {s} s' if m else f'{s} s'
-
-
-def _gflops() -> float:
-    """This machine's fp32 matmul GFLOP/s (the benchmark notebook), the number beside every time:
-    the best of three products, a fraction of a second at the end of every run."""
-    from minbert_mtl.benchmark import matmul_flops
-    return matmul_flops(repeats=3) / 1e9
-
-
 def stalled(cfg: TrainConfig, st: RunState) -> bool:
     "Early stopping: `patience` finished epochs since the best one, none of them better."
     if cfg.patience is None or st.best is None: return False
@@ -925,8 +540,8 @@ def _report(cfg: TrainConfig, st: RunState, started: float):
     best = st.best
     scores = ' '.join(f'{k} {v:.4f}' for k, v in best['dev'].items() if not isinstance(v, list))
     print(f"best dev (epoch {best['epoch']}): {scores}")
-    print(f'{_clock(time.time() - started)} in this process, on a machine doing '
-          f'{_gflops():.0f} fp32 matmul GFLOP/s')
+    print(f'{clock(time.time() - started)} in this process, on a machine doing '
+          f'{gflops():.0f} fp32 matmul GFLOP/s')
 
 
 def run(config: TrainConfig | None = None, resume: bool = False, **overrides) -> dict:
@@ -948,62 +563,6 @@ def run(config: TrainConfig | None = None, resume: bool = False, **overrides) ->
     best = st.best
     return {'dev': best['dev'], 'best_epoch': best['epoch'], 'checkpoint': str(s.out/'best'),
             'history': st.history}
-
-# %% ../nbs/16_train.ipynb #008fabeb
-def tiny_pretrained(folder: Path, seed=0) -> Path:
-    "A random tiny BERT saved as a Hugging Face folder."
-    words = [f'w{i}' for i in range(40)]
-    cfg = BertConfig(
-        vocab_size=len(SPECIAL_TOKENS) + 40,
-        hidden_size=32,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        intermediate_size=64,
-        max_position_embeddings=64,
-    )
-    torch.manual_seed(seed)
-    folder.mkdir(parents=True, exist_ok=True)
-    save_file(BertModel(cfg).state_dict(), folder / 'model.safetensors')
-    (folder / 'config.json').write_text(
-        json.dumps({k: v for k, v in cfg.to_dict().items() if k != 'attn_impl'})
-    )
-    (folder / 'vocab.txt').write_text('\n'.join(list(SPECIAL_TOKENS) + words))
-    return folder
-
-
-def _course_file(path: Path, columns: str, rows: list[str]):
-    "A file in the course's format: a header with an empty first column, then numbered rows."
-    path.write_text(f'\tid\t{columns}\n' + ''.join(f'{i}\t{r}\n' for i, r in enumerate(rows)))
-
-
-def tiny_data(folder: Path, n=120, seed=0) -> Path:
-    "Course-format files whose labels follow the words (w0-w9 'positive', w10-w19 'negative')."
-    rng = np.random.default_rng(seed)
-    folder.mkdir(parents=True, exist_ok=True)
-
-    def sent():
-        return ' '.join(f'w{i}' for i in rng.integers(0, 20, rng.integers(2, 9)))
-
-    def score(s):
-        return sum(int(w[1:]) < 10 for w in s.split()) / len(s.split())
-
-    for split, m in (('train', n), ('dev', n // 2), ('test-student', n // 4)):
-        def label(value):  # the test files have no labels
-            return f'\t{value}' if split != 'test-student' else ''
-
-        rows = [sent() for _ in range(m)]
-        sst = [f's{i}\t{s}' + label(min(4, int(5 * score(s)))) for i, s in enumerate(rows)]
-        _course_file(folder / f'ids-sst-{split}.csv', 'sentence' + label('sentiment'), sst)
-        pairs = [(sent(), sent()) for _ in range(m)]
-        gaps = [abs(score(a) - score(b)) for a, b in pairs]
-        cols = 'sentence1\tsentence2'
-        quora = [f'q{i}\t{a}\t{b}' + label(float(g < 0.25)) for i, ((a, b), g) in
-                 enumerate(zip(pairs, gaps))]
-        _course_file(folder / f'quora-{split}.csv', cols + label('is_duplicate'), quora)
-        sts = [f't{i}\t{a}\t{b}' + label(f'{5 * (1 - g):.2f}') for i, ((a, b), g) in
-               enumerate(zip(pairs, gaps))]
-        _course_file(folder / f'sts-{split}.csv', cols + label('similarity'), sts)
-    return folder
 
 # %% ../nbs/16_train.ipynb #65ef90ea
 CURVE_KEYS = ('overall', 'sst_acc', 'para_acc', 'sts_corr')
@@ -1040,66 +599,6 @@ def summary_table(runs: dict, keys=CURVE_KEYS) -> str:
     return '\n'.join(rows)
 
 # %% ../nbs/16_train.ipynb #7cdc6ed5
-_TRUE, _FALSE = ('1', 'true', 'yes', 'on'), ('0', 'false', 'no', 'off')
-_METAVARS = {'parse_bool': 'BOOL', 'int': 'N', 'float': 'X', 'str': 'TEXT'}
-
-
-def parse_bool(s: str) -> bool:
-    "A command-line boolean: true/false, yes/no, on/off or 1/0, in any case."
-    v = s.strip().lower()
-    if v in _TRUE:
-        return True
-    if v in _FALSE:
-        return False
-    raise argparse.ArgumentTypeError(f'{s!r} is not a boolean: use true or false')
-
-
-def _optional(kind):
-    "A parser of `kind` that also reads 'none' as None (for fields whose default may be None)."
-
-    def parse(s: str):
-        return None if s.strip().lower() == 'none' else kind(s)
-
-    parse.__name__ = kind.__name__
-    return parse
-
-
-def _field_parser(f: dataclasses.Field):
-    "How a command-line string becomes the field's value, read off the field's type."
-    t = str(f.type)
-    kinds = (('bool', parse_bool), ('int', int), ('float', float))
-    kind = next((k for name, k in kinds if t.startswith(name)), str)
-    return _optional(kind) if 'None' in t else kind
-
-
-def train_parser() -> argparse.ArgumentParser:
-    """`minbert_train`'s options: --recipe, --resume, and one per `TrainConfig` field (its comment:
-    help)."""
-    what = 'Fine-tune on the course tasks and print the dev metrics of the best epoch.'
-    p = argparse.ArgumentParser(prog='minbert_train', description=what)
-    p.add_argument(
-        '--recipe',
-        default='default',
-        choices=list(RECIPES),
-        help="preset: 'default' (1 round-robin epoch), 'best', 'full' or 'smoke'; flags override",
-    )
-    p.add_argument('--resume', action='store_true', help='continue the interrupted run in out_dir')
-    helps = docments(TrainConfig)
-    for f in dataclasses.fields(TrainConfig):
-        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
-        extra = {'nargs': '?', 'const': True} if str(f.type) == 'bool' else {}  # --flag means true
-        parse = _field_parser(f)
-        p.add_argument(
-            f'--{f.name}',
-            type=parse,
-            default=None,
-            metavar=_METAVARS[parse.__name__],
-            help=f'{helps[f.name]} (default: {default})',
-            **extra,
-        )
-    return p
-
-
 def train_cli(argv: list[str] | None = None):
     "The `minbert_train` command: a `TrainConfig` from the recipe and the flags, then `run()`."
     plain_warnings()
