@@ -54,6 +54,19 @@ QUESTIONS = {
     'l2': Question('An L2 penalty, rather than none?', {}, dict(penalty_p=2), 3,
                    "the penalty's default scope is the similarity head; nothing overfits"),
     'pals': Question('PALs (d = 96), rather than none?', {}, dict(pals=96)),
+    # controls: the same comparison with the confound removed
+    'round-robin, equal steps': Question(
+        'Round-robin at the same optimizer steps, rather than proportional?', {},
+        dict(schedule='round_robin', batch_size=48), 3,
+        "batches of 48 of one task against 16 of each of three: equal examples and steps"),
+    'annealed, equal steps': Question(
+        'Annealed at the same optimizer steps, rather than proportional?', {},
+        dict(schedule='annealed', batch_size=48), 3,
+        "batches of 48 of one task against 16 of each of three: equal examples and steps"),
+    'smart, equal time': Question(
+        'SMART at the same training time, rather than none?', {},
+        dict(smart_tasks=ALL, train_examples=6_000), 3,
+        'SMART steps cost about 2.7x (the benchmark): 6,000 examples against 16,000'),
 }
 
 
