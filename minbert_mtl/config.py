@@ -4,7 +4,7 @@
 
 # %% ../nbs/16_config.ipynb #conf0003
 from __future__ import annotations
-import argparse, dataclasses, math
+import argparse, dataclasses, difflib, math
 from dataclasses import dataclass, field
 from fastcore.docments import docments
 from .attention import ATTENTION_IMPLS
@@ -17,8 +17,8 @@ from .regularization import NORMS, PENALTY_SCOPES
 from .schedules import SCHEDULES
 
 # %% auto #0
-__all__ = ['OPTIONS', 'DEVICES', 'TRAIN_PRECISIONS', 'TASK_LISTS', 'PARA_LOSSES', 'RESUME_FREE', 'RECIPES', 'one_of', 'integer',
-           'number', 'TrainConfig', 'parse_bool', 'train_parser']
+__all__ = ['OPTIONS', 'DEVICES', 'TRAIN_PRECISIONS', 'TASK_LISTS', 'PARA_LOSSES', 'RESUME_FREE', 'RECIPES', 'ALIASES', 'one_of',
+           'integer', 'number', 'TrainConfig', 'parse_bool', 'FlagParser', 'train_parser']
 
 # %% ../nbs/16_config.ipynb #6577bf6b
 OPTIONS = ('finetune', 'pretrain')
@@ -76,7 +76,7 @@ class TrainConfig:
     out_dir: str = 'runs/default'       # checkpoint, history and predictions go here
     # 'finetune' (train all) or 'pretrain' (frozen encoder)
     option: str = one_of('finetune', OPTIONS)
-    tasks: tuple = ('sst', 'para', 'sts')  # of sst, para, sts, cfimdb (not sst with cfimdb)
+    tasks: tuple = ('sst', 'para', 'sts')  # comma-separated, from sst, para, sts, cfimdb
     epochs: int = integer(1, 1)         # passes of training, each followed by a dev evaluation
     # stop after this many epochs without a better dev overall; None: train every epoch
     patience: int | None = integer(None, 1, none=True)
@@ -124,10 +124,9 @@ class TrainConfig:
     # torch.compile the encoder's layers and the AdamW update (eager where it cannot compile)
     compile: bool = False
     # multitask schedule and gradient method
-    # sequential, round_robin, parallel, proportional, annealed
-    schedule: str = one_of('round_robin', SCHEDULES)
+    schedule: str = one_of('round_robin', SCHEDULES)  # which task's batch when (schedules nb)
     task_order: tuple = ()              # sequential's order; () = the order of `tasks`
-    task_weights: dict | None = None    # loss multiplier per task, e.g. {'sts': 0.5}; others 1
+    task_weights: dict | None = None    # loss multiplier per task, e.g. sts=0.5,para=2; others 1
     method: str = one_of('sum', METHODS)  # gradient method: sum, pcgrad, uncertainty
     # constant learning rate of the method's own parameters
     method_lr: float = number(1e-2, 0, 1, lo_open=True)
@@ -153,8 +152,7 @@ class TrainConfig:
     penalty_weight: float = number(0.05, 0)  # the penalty's multiplier
     penalty_from_pretrained: bool = False  # L2-SP: distance from the pretrained encoder
     # the run
-    # save a resumable state every this many steps
-    checkpoint_every: int | None = integer(100, 1, none=True)
+    checkpoint_every: int | None = integer(100, 1, none=True)  # steps between saved states
     skip_nonfinite: bool = False        # skip (and count) a non-finite step instead of stopping
     cache_dir: str | None = str(DEFAULT_CACHE)  # tokenized-data cache; None: no cache
     progress: bool = True               # tqdm bars
@@ -322,11 +320,39 @@ def _field_parser(f: dataclasses.Field):
     return _optional(kind) if 'None' in t else kind
 
 
+# the Hugging Face Trainer's spellings that users type, as aliases of the fields
+ALIASES = {'lr': ('--learning_rate',), 'epochs': ('--num_train_epochs',),
+           'out_dir': ('--output_dir',), 'batch_size': ('--per_device_train_batch_size',),
+           'max_length': ('--max_seq_length',)}
+
+
+class FlagParser(argparse.ArgumentParser):
+    "No abbreviations (`--epoch` is not `--epochs`); an unknown flag gets the nearest known ones."
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, allow_abbrev=False, **kw)
+
+    def error(self, message: str):
+        flags = [s for a in self._actions for s in a.option_strings if s.startswith('--')]
+        typed = [w for w in message.split() if w.startswith('--')]
+        near = [m for w in typed for m in difflib.get_close_matches(w.split('=')[0], flags, 3)]
+        if near: message += f" (did you mean {' or '.join(dict.fromkeys(near))}?)"
+        super().error(message)
+
+
+def _metavar(f: dataclasses.Field, parse) -> str:
+    "A choice field shows its choices ({a,b,c}); the others their kind."
+    allowed = f.metadata.get('allowed')
+    if isinstance(allowed, _OneOf):
+        return '{' + ','.join(str(v).lower() for v in allowed.allowed) + '}'
+    return _METAVARS[parse.__name__]
+
+
 def train_parser() -> argparse.ArgumentParser:
     """`minbert_train`'s options: --recipe, --resume, and one per `TrainConfig` field (its comment:
-    help)."""
+    help), with the Hugging Face spellings of `ALIASES`."""
     what = 'Fine-tune on the course tasks and print the dev metrics of the best epoch.'
-    p = argparse.ArgumentParser(prog='minbert_train', description=what)
+    p = FlagParser(prog='minbert_train', description=what)
     p.add_argument(
         '--recipe',
         default='default',
@@ -341,9 +367,11 @@ def train_parser() -> argparse.ArgumentParser:
         parse = _field_parser(f)
         p.add_argument(
             f'--{f.name}',
+            *ALIASES.get(f.name, ()),
+            dest=f.name,
             type=parse,
             default=None,
-            metavar=_METAVARS[parse.__name__],
+            metavar=_metavar(f, parse),
             help=f'{helps[f.name]} (default: {default})',
             **extra,
         )

@@ -10,8 +10,8 @@ from fastcore.script import call_parse
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['DATA_ENV', 'REPO_DATA', 'COURSE_DATA_URL', 'MULTITASK_FILES', 'COURSE_FILES', 'find_data_dir', 'atomic_write',
-           'download', 'download_cli']
+__all__ = ['DATA_ENV', 'REPO_DATA', 'COURSE_DATA_URL', 'MULTITASK_FILES', 'COURSE_FILES', 'find_data_dir', 'umask',
+           'atomic_write', 'download', 'download_cli']
 
 # %% ../nbs/00_datadir.ipynb #e9df8778
 DATA_ENV = 'MINBERT_DATA'
@@ -65,14 +65,23 @@ def find_data_dir(path: str | Path | None = None,  # a folder given explicitly; 
         f'or run `minbert_download` to fetch them into {repo_data}.')
 
 # %% ../nbs/00_datadir.ipynb #4a1d0f12
+def umask() -> int:
+    "This process's umask (read by setting it and putting it back)."
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: str | Path, write) -> Path:
-    "Call `write(f)` on a temporary file beside `path`, then rename it to `path`."
+    """Call `write(f)` on a temporary file beside `path`, then rename it to `path`; the file gets
+    the permissions a plain `open` would give it (the umask's), not the temporary file's 0600."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     try:
         with os.fdopen(fd, 'wb') as f:
             write(f)
+        os.chmod(tmp, 0o666 & ~umask())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

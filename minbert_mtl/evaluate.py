@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 import numpy as np
 import torch
-from fastcore.script import call_parse
+from fastcore.script import Param, call_parse
 from safetensors.torch import save as safetensors_bytes
 from .bert import BertConfig, BertModel
 from .datadir import atomic_write
@@ -367,7 +367,8 @@ def _shown(v) -> str:
 def ask_cli(
     checkpoint: str,  # checkpoint folder written by minbert_train
     sentence: str,  # a sentence: its sentiment
-    other: str = None,  # a second sentence: paraphrase and similarity of the pair
+    other: Param('a second sentence: paraphrase and similarity of the pair', str, opt=False,
+                 nargs='?') = None,
     device: str = 'cpu',
 ):
     "Predictions of a checkpoint for your own sentence, or pair of sentences."

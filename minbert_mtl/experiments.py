@@ -252,7 +252,7 @@ def experiments_cli(
     suite: str = 'noise',  # a suite, several (comma-separated), 'ensembles', 'candidates', 'all'
     budget: str = 'quick',  # 'quick' or 'default'
     runs_dir: str = 'runs/experiments',  # the runs, one folder per configuration and budget
-    results_dir: str = 'results',  # the table and the records, per budget
+    results_dir: str = 'runs/results',  # table and records per budget; the repository's: results
     note: str = '',  # under the table's title: the date, the code's commit, the machine
     selection: float = 0,  # > 0: score on this fraction of each training file, not on dev
 ):
