@@ -153,6 +153,7 @@ class TrainConfig:
     penalty_from_pretrained: bool = False  # L2-SP: distance from the pretrained encoder
     # the run
     checkpoint_every: int | None = integer(100, 1, none=True)  # steps between saved states
+    overwrite: bool = False             # a new run may replace the run already in out_dir
     skip_nonfinite: bool = False        # skip (and count) a non-finite step instead of stopping
     cache_dir: str | None = str(DEFAULT_CACHE)  # tokenized-data cache; None: no cache
     progress: bool = True               # tqdm bars
@@ -274,7 +275,7 @@ class TrainConfig:
 
 # may change on resume (a run folder may move)
 RESUME_FREE = ('epochs', 'patience', 'progress', 'cache_dir', 'checkpoint_every', 'device',
-               'compile', 'data_dir', 'pretrained', 'out_dir')
+               'compile', 'data_dir', 'pretrained', 'out_dir', 'overwrite')
 
 RECIPES = {
     'default': {},   # 1 round-robin epoch: 6 to 17 minutes on 2 CPU cores (README)
@@ -359,7 +360,10 @@ def train_parser() -> argparse.ArgumentParser:
         choices=list(RECIPES),
         help="preset: 'default' (1 round-robin epoch), 'best', 'full' or 'smoke'; flags override",
     )
-    p.add_argument('--resume', action='store_true', help='continue the interrupted run in out_dir')
+    p.add_argument('--resume', action='store_true',
+                   help='continue the interrupted run in out_dir, with its settings (flags win)')
+    p.add_argument('--config', metavar='FILE', help="a saved run's settings to start from: its "
+                   'best/config.json, or a JSON of the fields (flags override)')
     helps = docments(TrainConfig)
     for f in dataclasses.fields(TrainConfig):
         default = f.default if f.default is not dataclasses.MISSING else f.default_factory()

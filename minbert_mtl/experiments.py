@@ -125,7 +125,8 @@ def train_one(folder: Path, resume: bool = False) -> dict:
     folder = Path(folder)
     conf = json.loads((folder / 'config.json').read_text())
     specialists = conf.pop('specialists', False)
-    cfg = TrainConfig(**conf, out_dir=str(folder / 'run'), progress=False)
+    # the folder is the runner's: a start that saved nothing is replaced
+    cfg = TrainConfig(**conf, out_dir=str(folder / 'run'), progress=False, overwrite=not resume)
     gflops, started = [matmul_flops() / 1e9], provenance()
     if specialists:
         res = train_specialists(cfg, resume=resume)

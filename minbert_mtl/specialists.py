@@ -76,7 +76,8 @@ def train_specialists(config: TrainConfig | None = None, resume: bool = False,
     runs = {}
     for task, cfg in specialist_configs(config).items():
         print(f'--- specialist {task}: {cfg.out_dir}')
-        runs[task] = run(cfg, resume=resume)
+        saved = (Path(cfg.out_dir) / 'last' / 'state.pt').is_file()  # not every one had started
+        runs[task] = run(cfg, resume=resume and saved)
     return {'dev': combined({t: r['dev'] for t, r in runs.items()}), 'runs': runs}
 
 # %% ../nbs/19_specialists.ipynb #8f5b4977

@@ -4,7 +4,7 @@
 
 # %% ../nbs/16_train.ipynb #0844d488
 from __future__ import annotations
-import contextlib, dataclasses, json, math, signal, sys, time, warnings
+import contextlib, dataclasses, json, math, shutil, signal, sys, time, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -23,10 +23,10 @@ from .distributed import world_from_env
 from .machine import autocast, clock, gflops, resolve_device
 from .machine import resolve_precision, tune_malloc
 from .evaluate import data_pair_mode, evaluate_sets, plain_warnings, predict_task
-from .evaluate import save_checkpoint, write_predictions
+from .evaluate import CHECKPOINT_KEY, save_checkpoint, write_predictions
+from .pretrained import resolve_pretrained
 from .methods import METHODS, GradMethod, make_method
-from .model import MultitaskBERT
-from .model import class_weights
+from .model import MultitaskBERT, class_weights
 from .pals import multitask_model
 from .optimizer import AdamW
 from .resume import Interrupted, NonFiniteError, StopSignals, check_losses, grad_norm
@@ -36,8 +36,8 @@ from .steploss import StepLoss
 from .tokenizer import BertTokenizer
 
 # %% auto #0
-__all__ = ['CURVE_KEYS', 'param_groups', 'lr_at', 'Setup', 'step_batch', 'RunState', 'StepModule', 'stalled', 'run',
-           'plot_curves', 'summary_table', 'train_cli']
+__all__ = ['RUN_FILES', 'CURVE_KEYS', 'param_groups', 'lr_at', 'Setup', 'step_batch', 'RunState', 'StepModule', 'saved_config',
+           'read_config', 'stalled', 'run', 'plot_curves', 'summary_table', 'train_cli']
 
 # %% ../nbs/16_train.ipynb #d188e9e1
 def param_groups(model: torch.nn.Module, weight_decay: float) -> list[dict]:
@@ -498,22 +498,53 @@ def _with_defaults(saved: dict, out: Path) -> dict:
     if new: warnings.warn(f'{out}: saved before the fields {new}; they take their defaults')
     return {k: defaults[k] for k in new} | saved
 
-def _resume_state(out: Path, cfg: TrainConfig) -> dict | None:
-    "The saved state of an interrupted run in `out`, checked against `cfg`; None if there is none."
+RUN_FILES = ('best', 'last', 'predictions', 'history.jsonl')  # what a run writes in out_dir
+
+
+def _fresh(out: Path, overwrite: bool, main: bool = True):
+    "A new run's folder: refused if it holds a run, unless `overwrite` (then that run's files go)."
+    there = [n for n in RUN_FILES if (out/n).exists()]
+    if there and not overwrite:
+        raise ValueError(f'{out} holds a run ({", ".join(there)}): resume it (resume=True, '
+                         '--resume), write elsewhere (out_dir) or replace it (overwrite=True, '
+                         '--overwrite)')
+    for n in there if main else ():
+        shutil.rmtree(out/n) if (out/n).is_dir() else (out/n).unlink()
+
+def _resume_state(out: Path, cfg: TrainConfig, check: bool = True) -> dict:
+    "The saved state of an interrupted run in `out`, checked against `cfg` (with `check`)."
     if not (out/'last'/'state.pt').is_file():
-        warnings.warn(f'resume: no saved state in {out/"last"}; starting from the beginning')
-        return None
+        raise ValueError(f'resume: no saved state in {out/"last"}: nothing to resume (start the '
+                         'run without resume)')
     st = load_state(out/'last')
     if 'run' not in st:
         raise ValueError(f'{out/"last"} was saved by an earlier version of minbert_mtl and '
                          'cannot be resumed: start the run again (without resume)')
     saved, now = _with_defaults(st['config'], out), cfg.to_dict()
     diff = sorted(k for k in now if k not in RESUME_FREE and saved.get(k) != now[k])
-    if diff:
+    if diff and check:
         was, now_ = [saved.get(k) for k in diff], [now[k] for k in diff]
         raise ValueError(f'cannot resume {out}: the config differs in {diff} '
                          f'(saved: {was}, now: {now_})')
     return st
+
+def _saved_model(cfg: TrainConfig, saved: dict) -> TrainConfig:
+    """On resume, the model is the saved run's: its `pretrained`, whatever the config names now
+    (unless that one can no longer be found, e.g. a folder that moved)."""
+    was = saved['config'].get('pretrained', cfg.pretrained)
+    try: resolve_pretrained(was)
+    except (OSError, ValueError): return cfg
+    return dataclasses.replace(cfg, pretrained=was)
+
+def saved_config(out_dir) -> dict:
+    "The settings of the interrupted run in `out_dir` (its saved state's), to resume it with."
+    st = _resume_state(Path(out_dir), TrainConfig(out_dir=str(out_dir)), check=False)
+    return st['config']
+
+def read_config(path) -> dict:
+    "A saved run's settings: a checkpoint's config.json (its kit part), or a JSON of the fields."
+    d = json.loads(Path(path).read_text())
+    return d.get(CHECKPOINT_KEY, {}).get('train_config', d)
 
 def _announce(s: Setup):
     cfg = s.cfg
@@ -549,6 +580,8 @@ def run(config: TrainConfig | None = None, resume: bool = False, **overrides) ->
     cfg = _config(config, overrides)
     started = time.time()
     saved = _resume_state(Path(cfg.out_dir), cfg) if resume else None
+    if saved is None: _fresh(Path(cfg.out_dir), cfg.overwrite, world_from_env().main)
+    else: cfg = _saved_model(cfg, saved)
     s = _setup(cfg)
     st = _restore(s, saved) if saved is not None else RunState()
     if saved is None: _announce(s)
@@ -599,15 +632,23 @@ def summary_table(runs: dict, keys=CURVE_KEYS) -> str:
     return '\n'.join(rows)
 
 # %% ../nbs/16_train.ipynb #7cdc6ed5
+def _cli_settings(recipe: str, config: str | None, resume: bool, given: dict) -> dict:
+    """What the flags (`given`) stand on: the interrupted run's settings with --resume, a saved
+    run's with --config, else the recipe's."""
+    if resume: return saved_config(given.get('out_dir', TrainConfig().out_dir))
+    return read_config(config) if config else RECIPES[recipe]
+
+
 def train_cli(argv: list[str] | None = None):
-    "The `minbert_train` command: a `TrainConfig` from the recipe and the flags, then `run()`."
+    """The `minbert_train` command: a `TrainConfig` from the recipe (or a saved run's settings)
+    and the flags, then `run()`."""
     plain_warnings()
     args = vars(train_parser().parse_args(argv))
-    recipe, resume = args.pop('recipe'), args.pop('resume')
+    recipe, resume, config = args.pop('recipe'), args.pop('resume'), args.pop('config')
     given = {k: v for k, v in args.items() if v is not None}
     try:
-        cfg = TrainConfig(**(RECIPES[recipe] | given))
-    except ValueError as e:
+        cfg = TrainConfig(**(_cli_settings(recipe, config, resume, given) | given))
+    except (OSError, TypeError, ValueError) as e:
         raise SystemExit(f'minbert_train: {e}')
     try:
         run(cfg, resume=resume)
