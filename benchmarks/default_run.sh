@@ -2,8 +2,10 @@
 # The default run's whole time with the code of one commit: train, score dev, write predictions,
 # on 2 threads, with nothing else running. Writes results/speed/LABEL/: timing.json (seconds of
 # run(), fp32 matmul GFLOP/s measured before and after, dev scores, commit, date), time.txt (wall
-# seconds and peak resident KiB of the whole process) and log.txt. The course data must be in
-# $MINBERT_DATA. Run it for two commits one after the other and divide their seconds.
+# seconds and peak resident KiB of the whole process) and log.txt; the CPU, and the load average
+# before and after (machine_alone: idle before, and no more than the run's own threads after).
+# The course data must be in $MINBERT_DATA. Run it for two commits one after the other and divide
+# their seconds.
 #
 #   bash benchmarks/default_run.sh 1f576e9 old          # the default of 2026-11-28
 #   bash benchmarks/default_run.sh HEAD new             # the default now
@@ -19,16 +21,21 @@ git archive "$commit" minbert_mtl | tar -x -C "$code"
 rm -rf "$out" && mkdir -p "$out"
 cd "$code"
 OMP_NUM_THREADS=2 PYTHONPATH=$code /usr/bin/time -f "%e s %M KiB" -o "$out/time.txt" python -c "
-import json, time
+import json, os, time
 from minbert_mtl.benchmark import matmul_flops
+load0 = [round(x, 2) for x in os.getloadavg()]
 g0 = matmul_flops(repeats=3) / 1e9
 t = time.time()
 from minbert_mtl.train import run
 r = run(out_dir='$code/run', progress=False, $overrides)
 s = time.time() - t
 g1 = matmul_flops(repeats=3) / 1e9
+cpu = [l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')]
+load = [load0, [round(x, 2) for x in os.getloadavg()]]
 json.dump({'which': '$label', 'commit': '$commit', 'overrides': \"$overrides\", 'seconds': s,
-           'gflops': [g0, g1], 'dev': r['dev'], 'date': time.strftime('%Y-%m-%d %H:%M')},
+           'gflops': [g0, g1], 'dev': r['dev'], 'date': time.strftime('%Y-%m-%d %H:%M'),
+           'cpu': cpu[0] if cpu else '', 'cores': os.cpu_count(), 'load': load,
+           'machine_alone': load[0][0] < 0.5 and load[1][0] < os.cpu_count() + 0.5},
           open('$out/timing.json', 'w'), indent=1)
 " > "$out/log.txt" 2>&1
 rm -rf "$code"

@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 from fastcore.script import call_parse
 from scipy import stats
-from .data import TASKS, course_file, load_examples
+from .data import TASKS, course_file, load_examples, overall_of, overall_tasks
 from .datadir import find_data_dir
 from .experiments import ALL, BASELINE, BUDGETS, _launch, _resumable, slug
-from .metrics import accuracy, overall_score, pearson
+from .metrics import accuracy, pearson
 
 # %% auto #0
 __all__ = ['QUESTIONS', 'SMALLEST', 'Question', 'run_name', 'plan', 'run_answers', 'dev_gold', 'task_score', 'rescore',
@@ -111,9 +111,9 @@ def run_answers(budget: str = 'quick', results_dir='runs/answers-results', runs_
     return trained
 
 # %% ../nbs/18b_answers.ipynb #ans1242a
-def dev_gold(data_dir=None, tasks=('sst', 'para', 'sts')) -> dict[str, np.ndarray]:
-    "{task: the gold label of each dev example, in the dev file's order}."
-    data_dir = find_data_dir(data_dir)
+def dev_gold(data_dir=None, tasks=None) -> dict[str, np.ndarray]:
+    "{task: the gold label of each dev example, in the dev file's order} (tasks: the overall's)."
+    data_dir, tasks = find_data_dir(data_dir), tasks or [t.name for t in overall_tasks()]
     return {t: np.asarray(load_examples(course_file(data_dir, t, 'dev'), t).labels, float)
             for t in tasks}
 
@@ -125,10 +125,10 @@ def task_score(task: str, pred, gold) -> float:
 
 
 def rescore(predictions: dict, gold: dict) -> dict:
-    "The course's three scores and the overall score, from a record's dev predictions."
-    s = {t: task_score(t, np.asarray(predictions[t], float), g) for t, g in gold.items()}
-    return {'sst_acc': s['sst'], 'para_acc': s['para'], 'sts_corr': s['sts'],
-            'overall': overall_score(s['sst'], s['para'], s['sts'])}
+    "The tasks' scores (`sst_acc`, ...) and the overall score, from a record's dev predictions."
+    s = {TASKS[t].score: task_score(t, np.asarray(predictions[t], float), g)
+         for t, g in gold.items()}
+    return s | {'overall': overall_of(s)}
 
 # %% ../nbs/18b_answers.ipynb #ans1506e
 SMALLEST = 0.01  # the smallest difference of dev overall worth reporting: one point
@@ -160,7 +160,7 @@ def _resampled(task: str, pred: np.ndarray, gold: np.ndarray, idx: np.ndarray) -
 def _overall_draws(predictions: dict, gold: dict, idx: dict) -> np.ndarray:
     "The overall score of one run on every draw: (R,)."
     s = {t: _resampled(t, np.asarray(predictions[t], float), g, idx[t]) for t, g in gold.items()}
-    return (s['sst'] + s['para'] + (s['sts'] + 1) / 2) / 3
+    return sum(TASKS[t].unit({TASKS[t].score: v}) for t, v in s.items()) / len(s)
 
 
 def paired_bootstrap(base: list[dict], alt: list[dict], gold: dict, draws: int = 2000,

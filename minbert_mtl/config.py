@@ -12,7 +12,7 @@ from .data import DEFAULT_CACHE, TASKS
 from .evaluate import MODEL_OPTIONS
 from .machine import PRECISIONS
 from .methods import METHODS
-from .model import HEAD_ACTIVATIONS, HEADS, MODEL_PAIR_MODES, POOLINGS
+from .model import HEAD_ACTIVATIONS, HEADS, MODEL_PAIR_MODES, POOLINGS, head_tasks
 from .regularization import NORMS, PENALTY_SCOPES
 from .schedules import SCHEDULES
 
@@ -191,9 +191,10 @@ class TrainConfig:
     def _check_tasks(self):
         "The task lists: known names, each task once, and the other lists drawn from `tasks`."
         t = self.tasks
-        self._check(len(t) > 0 and all(x in TASKS for x in t) and len(set(t)) == len(t)
-                    and not {'sst', 'cfimdb'} <= set(t), 'tasks',
-                    f'distinct names from {tuple(TASKS)}, not both sst and cfimdb')
+        known = len(t) > 0 and all(x in TASKS for x in t) and len(set(t)) == len(t)
+        heads = {TASKS[x].head_name for x in t} if known else ()
+        self._check(known and len(heads) == len(t), 'tasks',
+                    f'distinct names from {tuple(TASKS)}, no two on one head (sst or cfimdb)')
         for n in ('task_order', 'smart_tasks', 'bregman_tasks'):
             self._check(all(x in t for x in getattr(self, n)), n, f'tasks from {t}')
         self._check(not self.task_order or sorted(self.task_order) == sorted(t), 'task_order',
@@ -270,8 +271,8 @@ class TrainConfig:
         return dataclasses.asdict(self) | {f: list(getattr(self, f)) for f in TASK_LISTS}
 
     def model_options(self) -> dict:
-        opts = {k: getattr(self, k) for k in MODEL_OPTIONS if k != 'num_labels'}
-        return opts | {'num_labels': 2 if 'cfimdb' in self.tasks else 5}
+        opts = {k: getattr(self, k) for k in MODEL_OPTIONS if k != 'tasks'}
+        return opts | {'tasks': list(head_tasks(self.tasks))}
 
 # may change on resume (a run folder may move)
 RESUME_FREE = ('epochs', 'patience', 'progress', 'cache_dir', 'checkpoint_every', 'device',

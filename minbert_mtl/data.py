@@ -13,40 +13,106 @@ from .datadir import atomic_write
 from .tokenizer import BertTokenizer, pad_rows, truncate_pair
 
 # %% auto #0
-__all__ = ['TASKS', 'CACHE_VERSION', 'DEFAULT_CACHE', 'PAIR_MODES', 'Task', 'course_file', 'Examples', 'DataError',
-           'load_examples', 'Encoded', 'encode_examples', 'bucket_batches', 'random_batches', 'padded_tokens',
-           'make_batch', 'to_device']
+__all__ = ['KINDS', 'TASKS', 'CACHE_VERSION', 'DEFAULT_CACHE', 'PAIR_MODES', 'Task', 'register_task', 'overall_tasks',
+           'overall_of', 'course_file', 'Examples', 'DataError', 'load_examples', 'Encoded', 'encode_examples',
+           'bucket_batches', 'random_batches', 'padded_tokens', 'make_batch', 'to_device']
 
 # %% ../nbs/06_data.ipynb #c6458836
+KINDS = ('multiclass', 'binary', 'regression')  # cross-entropy, BCE with logits, MSE
+
+
 @dataclass(frozen=True)
 class Task:
-    "Everything the kit knows about a task, in one place."
+    """Everything the kit knows about a task, in one place: its files, its labels, its head and
+    its score. The model, the losses, the metrics, the prediction files and the commands all
+    follow from these records."""
 
     name: str
     file: str  # the course's file name, with {} for the split
     columns: tuple[str, ...]  # the text columns: one sentence or a pair
     label: str  # the label column
     lo: float  # smallest label
-    hi: float  # largest label
+    hi: float  # largest label (a multiclass task's classes are 0 .. hi)
     kind: str  # 'multiclass' (cross-entropy), 'binary' (BCE) or 'regression' (MSE)
     header: str  # the prediction column in the course's output files (its spelling)
+    head: str = ''  # the model's head for it; tasks that never train together may share one
+    in_overall: bool = False  # one of the tasks whose scores the overall score averages
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f'task {self.name!r}: kind must be one of {KINDS}, not {self.kind!r}')
+        if len(self.columns) not in (1, 2):
+            raise ValueError(f'task {self.name!r}: one text column or a pair, not {self.columns}')
+        if self.kind == 'multiclass' and (self.lo != 0 or self.hi != int(self.hi) or self.hi < 1):
+            raise ValueError(f'task {self.name!r}: classes are 0 .. hi, not {self.lo} .. {self.hi}')
 
     @property
     def integer(self) -> bool:
         "Labels are class indices (else real-valued)."
         return self.kind != 'regression'
 
+    @property
+    def pair(self) -> bool:
+        "Each example is a pair of sentences."
+        return len(self.columns) == 2
 
-TASKS = {
-    'sst': Task('sst', 'ids-sst-{}.csv', ('sentence',), 'sentiment', 0, 4, 'multiclass',
-                'Predicted_Sentiment'),
-    'cfimdb': Task('cfimdb', 'ids-cfimdb-{}.csv', ('sentence',), 'sentiment', 0, 1, 'multiclass',
-                   'Predicted_Sentiment'),
-    'para': Task('para', 'quora-{}.csv', ('sentence1', 'sentence2'), 'is_duplicate', 0, 1,
-                 'binary', 'Predicted_Is_Paraphrase'),
-    'sts': Task('sts', 'sts-{}.csv', ('sentence1', 'sentence2'), 'similarity', 0, 5,
-                'regression', 'Predicted_Similiary'),
-}
+    @property
+    def outputs(self) -> int:
+        "Outputs of its head: a logit per class (multiclass), else one number."
+        return int(self.hi) + 1 if self.kind == 'multiclass' else 1
+
+    @property
+    def head_name(self) -> str:
+        return self.head or self.name
+
+    @property
+    def score(self) -> str:
+        "The metric its share of the overall score reads: `{name}_acc`, or `{name}_corr`."
+        return f'{self.name}_corr' if self.kind == 'regression' else f'{self.name}_acc'
+
+    def unit(self, metrics: dict) -> float:
+        "Its score on 0..1: the accuracy, or the correlation r as (r + 1) / 2."
+        v = metrics[self.score]
+        return (v + 1) / 2 if self.kind == 'regression' else v
+
+
+TASKS = {}
+
+
+def register_task(task: Task, replace: bool = False) -> Task:
+    "Add `task` to `TASKS`, under its name: the model, trainer and commands then know it."
+    if task.name in TASKS and not replace:
+        raise ValueError(f'a task named {task.name!r} exists; pass replace=True to redefine it')
+    TASKS[task.name] = task
+    return task
+
+
+for _t in (
+    Task('sst', 'ids-sst-{}.csv', ('sentence',), 'sentiment', 0, 4, 'multiclass',
+         'Predicted_Sentiment', head='sentiment', in_overall=True),
+    Task('cfimdb', 'ids-cfimdb-{}.csv', ('sentence',), 'sentiment', 0, 1, 'multiclass',
+         'Predicted_Sentiment', head='sentiment'),
+    Task('para', 'quora-{}.csv', ('sentence1', 'sentence2'), 'is_duplicate', 0, 1, 'binary',
+         'Predicted_Is_Paraphrase', head='paraphrase', in_overall=True),
+    Task('sts', 'sts-{}.csv', ('sentence1', 'sentence2'), 'similarity', 0, 5, 'regression',
+         'Predicted_Similiary', head='similarity', in_overall=True),
+):
+    register_task(_t)
+
+
+def overall_tasks() -> list[Task]:
+    "The tasks the overall score averages (`in_overall`): for the course, SST, Quora and STS."
+    return [t for t in TASKS.values() if t.in_overall]
+
+
+def overall_of(metrics: dict) -> float | None:
+    """The overall score: the mean of the `in_overall` tasks' scores on 0..1, when all are in
+    `metrics` (else None). For the course's tasks it is the course's formula,
+    (sst_acc + para_acc + (sts_corr + 1) / 2) / 3; a task you add counts only if it says so."""
+    tasks = overall_tasks()
+    if not tasks or any(t.score not in metrics for t in tasks):
+        return None
+    return sum(t.unit(metrics) for t in tasks) / len(tasks)
 
 
 def course_file(data_dir: str | Path, task: str, split: str) -> Path:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_datadir.ipynb #ddf77b52
 from __future__ import annotations
-import importlib.util, os, shutil, tempfile, urllib.request
+import importlib.util, os, shutil, tempfile, urllib.error, urllib.request
 from pathlib import Path
 from fastcore.script import call_parse
 from tqdm.auto import tqdm
@@ -110,18 +110,24 @@ def download(
                 atomic_write(target, lambda f: shutil.copyfileobj(r, f))
             written.append(target)
         except OSError as e:
-            failed.append(f'{name} ({e})')
+            reason = getattr(e, 'reason', e)
+            if isinstance(e, urllib.error.HTTPError) or isinstance(reason, FileNotFoundError):
+                failed.append(f'{name} ({reason})')  # this file is missing: try the others
+                continue
+            # the server cannot be reached: every other file would fail alike
+            raise OSError(f'Could not reach {base_url}: {reason}; fetched {len(written)} of '
+                          f'{len(files)} files into {dest}') from None
     if failed:
         raise OSError(f'Could not fetch from {base_url}: ' + '; '.join(failed))
     return written
 
 # %% ../nbs/00_datadir.ipynb #88932dac
 @call_parse
-def download_cli(dest: str = str(REPO_DATA),   # folder to write the course files into
+def download_cli(out_dir: str = str(REPO_DATA),   # folder to write the course files into
                  base_url: str = COURSE_DATA_URL,  # where to fetch them from
                  overwrite: bool = False,      # fetch files that are already there again
                 ):
-    "Fetch the course data files into `dest`."
-    try: paths = download(dest, base_url, overwrite=overwrite)
+    "Fetch the course data files into `out_dir`."
+    try: paths = download(out_dir, base_url, overwrite=overwrite)
     except OSError as e: raise SystemExit(f'minbert_download: {e}')
-    print(f'{len(paths)} files written to {dest}')
+    print(f'{len(paths)} files written to {out_dir}')

@@ -7,11 +7,10 @@ from __future__ import annotations
 import argparse, json
 from pathlib import Path
 import numpy as np
-from .data import TASKS, course_file, encode_examples, load_examples
+from .data import TASKS, course_file, encode_examples, load_examples, overall_of
 from .datadir import atomic_write, find_data_dir
 from .evaluate import load_checkpoint, raw_outputs
 from .evaluate import plain_warnings, task_metrics, write_predictions
-from .metrics import overall_score
 
 # %% auto #0
 __all__ = ['OPTIMISTIC', 'as_probs', 'combine', 'main_metric', 'select_members', 'task_outputs', 'member_outputs', 'ensemble',
@@ -42,7 +41,7 @@ def combine(task: str, outputs: list[np.ndarray], how: str = 'vote') -> np.ndarr
 # %% ../nbs/20_ensemble.ipynb #19397c46
 def main_metric(task: str) -> str:
     "The course's metric of a task: accuracy, or Pearson's r for similarity."
-    return 'sts_corr' if TASKS[task].kind == 'regression' else f'{task}_acc'
+    return TASKS[task].score
 
 
 def select_members(task: str, outputs: dict[str, np.ndarray], gold, how: str = 'vote') -> list:
@@ -77,7 +76,7 @@ def task_outputs(model, enc, tok, max_length: int, batch_size: int, device='cpu'
 def member_outputs(checkpoint, data_dir, device='cpu') -> dict:
     "{task: {'dev': outputs, 'test': outputs}} for the tasks the checkpoint was trained on."
     model, tok, cfg = load_checkpoint(checkpoint, device)
-    tasks = cfg.get('train_config', {}).get('tasks', ('sst', 'para', 'sts'))
+    tasks = cfg.get('train_config', {}).get('tasks', model.tasks)
     bs, prec = cfg.get('eval_batch_size', 128), cfg.get('precision', 'fp32')
     res = {}
     for task in tasks:
@@ -124,8 +123,8 @@ def ensemble(checkpoints: list, out_dir, data_dir=None, how: str = 'vote',
         result['members'][task] = chosen
         result['dev'] |= task_metrics(task, dev, gold)
     d = result['dev']
-    if {'sst_acc', 'para_acc', 'sts_corr'} <= set(d):
-        d['overall'] = overall_score(d['sst_acc'], d['para_acc'], d['sts_corr'])
+    if (overall := overall_of(d)) is not None:
+        d['overall'] = overall
     if select: result['note'] = OPTIMISTIC
     text = json.dumps(result, indent=1)
     atomic_write(out / 'ensemble.json', lambda f: f.write(text.encode()))
@@ -138,7 +137,8 @@ def ensemble_cli(argv: list[str] | None = None):
         'Combine saved checkpoints (multitask or specialists) per task, members chosen on dev; '
         "write dev and test predictions in the course's format and print the dev scores."))
     p.add_argument('checkpoints', nargs='+', help='checkpoint folders (a run\'s best/)')
-    p.add_argument('--out', default='runs/ensemble', help='folder for the predictions')
+    p.add_argument('--out_dir', '--out', dest='out', default='runs/ensemble',
+                   help='folder for the predictions (--out: its old name)')
     p.add_argument('--data_dir', default=None, help='course files; default: $MINBERT_DATA')
     p.add_argument('--how', default='vote', choices=('vote', 'mean'),
                    help='classes by majority vote or by mean probability')

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 import numpy as np
 import torch
+import argparse
 from fastcore.script import Param, call_parse
 from safetensors.torch import save as safetensors_bytes
 from .bert import BertConfig, BertModel
@@ -16,8 +17,9 @@ from .machine import autocast
 from .data import TASKS, Encoded, bucket_batches, encode_examples, load_examples
 from .data import make_batch, to_device
 from .metrics import accuracy, balanced_accuracy, binary_f1, confusion_matrix, macro_f1
-from .metrics import overall_score, pearson
-from .model import MultitaskBERT
+from .data import overall_of
+from .metrics import pearson
+from .model import MultitaskBERT, head_tasks
 from .pals import multitask_model
 from .prepacked import prepacked
 from .pretrained import load_into, read_state_dict
@@ -26,8 +28,8 @@ from .tokenizer import TOKENIZER_CONFIG, BertTokenizer
 # %% auto #0
 __all__ = ['MODEL_OPTIONS', 'CHECKPOINT_KEY', 'data_pair_mode', 'raw_outputs', 'predict_task', 'decide', 'task_metrics',
            'evaluate_sets', 'write_predictions', 'read_predictions', 'checkpoint_config', 'save_checkpoint',
-           'load_checkpoint', 'evaluate_files', 'predict_files', 'plain_warnings', 'evaluate_cli', 'predict_cli',
-           'predict', 'ask_cli']
+           'load_checkpoint', 'task_files', 'evaluate_files', 'predict_files', 'plain_warnings', 'evaluate_cli',
+           'predict_cli', 'predict', 'ask_cli']
 
 # %% ../nbs/09_evaluate.ipynb #12a5dc84
 def data_pair_mode(model: MultitaskBERT) -> str:
@@ -77,11 +79,12 @@ def decide(task: str, y: torch.Tensor) -> torch.Tensor:
 
 
 def task_metrics(task: str, pred: np.ndarray, gold) -> dict:
-    "The metrics of one task, with the course's names (`sst_acc`, `para_acc`, `sts_corr`)."
+    """The metrics of one task, named after it: `{task}_acc` and more (multiclass, binary), or
+    `{task}_corr` (regression); for the course's, `sst_acc`, `para_acc`, `sts_corr`."""
     gold = np.asarray(gold)
     spec = TASKS[task]
     if spec.kind == 'multiclass':
-        C = int(spec.hi) + 1
+        C = spec.outputs
         return {
             f'{task}_acc': accuracy(pred, gold),
             f'{task}_balanced_acc': balanced_accuracy(pred, gold, C),
@@ -89,9 +92,9 @@ def task_metrics(task: str, pred: np.ndarray, gold) -> dict:
             f'{task}_confusion': confusion_matrix(pred, gold, C).tolist(),
         }
     if spec.kind == 'binary':
-        return {'para_acc': accuracy(pred, gold), 'para_f1': binary_f1(pred, gold),  # positives'
-                'para_macro_f1': macro_f1(pred, gold, 2)}
-    return {'sts_corr': pearson(pred, gold)}
+        return {f'{task}_acc': accuracy(pred, gold), f'{task}_f1': binary_f1(pred, gold),  # 1's F1
+                f'{task}_macro_f1': macro_f1(pred, gold, 2)}
+    return {f'{task}_corr': pearson(pred, gold)}
 
 
 def evaluate_sets(
@@ -103,16 +106,14 @@ def evaluate_sets(
     device='cpu',
     precision: str = 'fp32',
 ) -> tuple[dict, dict]:
-    """Metrics over labeled `sets` {task: Encoded} (with `overall` when SST, Quora and STS are all
-    there), and the predictions."""
+    """Metrics over labeled `sets` {task: Encoded} (with `overall` when every task of the overall
+    score is there: SST, Quora and STS), and the predictions."""
     metrics, preds = {}, {}
     for task, enc in sets.items():
         preds[task] = predict_task(model, enc, tok, max_length, batch_size, device, precision)
         metrics |= task_metrics(task, preds[task], enc.labels.numpy())
-    if {'sst_acc', 'para_acc', 'sts_corr'} <= set(metrics):
-        metrics['overall'] = overall_score(
-            metrics['sst_acc'], metrics['para_acc'], metrics['sts_corr']
-        )
+    if (overall := overall_of(metrics)) is not None:
+        metrics['overall'] = overall
     return metrics, preds
 
 # %% ../nbs/09_evaluate.ipynb #e5269f52
@@ -133,7 +134,7 @@ def read_predictions(path: str | Path) -> dict[str, float]:
 
 # %% ../nbs/09_evaluate.ipynb #4fa61f26
 MODEL_OPTIONS = (
-    'num_labels', 'pooling', 'pair_mode', 'head', 'head_hidden', 'head_activation',
+    'tasks', 'pooling', 'pair_mode', 'head', 'head_hidden', 'head_activation',
     'head_dropout', 'share_pair_layers', 'shared_embedding', 'pals', 'pal_heads',
 )
 
@@ -173,6 +174,15 @@ def save_checkpoint(
     return folder
 
 
+def _legacy(options: dict) -> dict:
+    "Checkpoints saved before models named their tasks gave the sentiment classes (2: CFIMDB)."
+    if 'num_labels' not in options:
+        return options
+    n = options.pop('num_labels')
+    return options | {'tasks': list(head_tasks([t for t in TASKS if TASKS[t].outputs == n
+                                                  and TASKS[t].head_name == 'sentiment']))}
+
+
 def _read_kit(path: Path) -> dict:
     "The parsed `config.json` of a checkpoint, checked to hold the kit's settings."
     try:
@@ -183,6 +193,7 @@ def _read_kit(path: Path) -> dict:
     if not isinstance(kit, dict) or not {'model_options', 'max_length'} <= set(kit):
         raise ValueError(f'{path} is not a minbert_mtl checkpoint: it lacks '
                          f'"{CHECKPOINT_KEY}" with model_options and max_length')
+    kit['model_options'] = _legacy(kit['model_options'])
     unknown = set(kit['model_options']) - set(MODEL_OPTIONS)
     if unknown:
         raise ValueError(f'{path}: unknown model options {sorted(unknown)}')
@@ -216,54 +227,65 @@ def _precision(cfg: dict, precision: str | None) -> str:
     return precision or cfg.get('precision', 'fp32')
 
 
+def task_files(files: dict | None = None, **paths) -> dict:
+    """{task: path} from a dict and/or keywords named after tasks (`sst=...`), in `TASKS`'s order;
+    unknown task names are refused, missing ones (None) left out."""
+    given = {**(files or {}), **paths}
+    unknown = sorted(set(given) - set(TASKS))
+    if unknown:
+        raise ValueError(f'unknown task(s) {unknown}; expected names from {tuple(TASKS)}')
+    return {t: given[t] for t in TASKS if given.get(t) is not None}
+
+
 def evaluate_files(
     checkpoint: str | Path,
-    sst=None,
-    para=None,
-    sts=None,
-    cfimdb=None,
+    files: dict | None = None,  # {task: labeled file}; or give them as keywords, `sst=...`
     batch_size: int | None = None,
     cache_dir='default',
     device='cpu',
     precision: str | None = None,  # None: the checkpoint's (else fp32)
+    **paths,
 ) -> dict:
-    """Score labeled course files with a saved checkpoint; `overall` when SST, Quora and STS are
-    all given."""
+    """Score labeled files of the checkpoint's tasks; `overall` when the overall score's tasks (SST,
+    Quora and STS) are all given."""
     model, tok, cfg = load_checkpoint(checkpoint, device)
     # the batches of training's evaluation, so that the numbers are identical
     batch_size = batch_size or cfg.get('eval_batch_size', 128)
     kw = {} if cache_dir == 'default' else {'cache_dir': cache_dir}
     sets = {
         t: encode_examples(load_examples(p, t), tok, cfg['max_length'], **kw)
-        for t, p in (('sst', sst), ('para', para), ('sts', sts), ('cfimdb', cfimdb))
-        if p is not None
+        for t, p in _model_files(model, task_files(files, **paths)).items()
     }
-    if not sets:
-        raise ValueError('give at least one of sst, para, sts, cfimdb')
     precision = _precision(cfg, precision)
     return evaluate_sets(model, sets, tok, cfg['max_length'], batch_size, device, precision)[0]
+
+
+def _model_files(model: MultitaskBERT, files: dict) -> dict:
+    "The files, checked to be of tasks `model` has heads for."
+    if not files:
+        raise ValueError(f'give a file of at least one task of the model: {model.tasks}')
+    other = [t for t in files if t not in model.tasks]
+    if other:
+        raise ValueError(f'the model has no head for {other}; its tasks are {model.tasks}')
+    return files
 
 
 def predict_files(
     checkpoint: str | Path,
     out_dir: str | Path,
-    sst=None,
-    para=None,
-    sts=None,
-    cfimdb=None,
+    files: dict | None = None,  # {task: file}; or keywords, `sst=...`
     split: str = 'test',
     batch_size: int | None = None,
     device='cpu',
     precision: str | None = None,
+    **paths,
 ) -> list[Path]:
     """Write course-format predictions for (unlabeled or labeled) files, as
     `{task}-{split}-output.csv` in `out_dir`."""
     model, tok, cfg = load_checkpoint(checkpoint, device)
     batch_size = batch_size or cfg.get('eval_batch_size', 128)
     written = []
-    for t, p in (('sst', sst), ('para', para), ('sts', sts), ('cfimdb', cfimdb)):
-        if p is None:
-            continue
+    for t, p in _model_files(model, task_files(files, **paths)).items():
         enc = encode_examples(load_examples(p, t, labeled=False), tok, cfg['max_length'])
         preds = predict_task(
             model, enc, tok, cfg['max_length'], batch_size, device, _precision(cfg, precision)
@@ -272,6 +294,7 @@ def predict_files(
             write_predictions(Path(out_dir) / f'{t}-{split}-output.csv', t, enc.ids, preds)
         )
     return written
+
 
 # %% ../nbs/09_evaluate.ipynb #a20e0234
 def plain_warnings():
@@ -288,41 +311,49 @@ def _print_metrics(m: dict):
             print(f'{k:>20}: {v:.4f}')
 
 
-@call_parse
-def evaluate_cli(
-    checkpoint: str,  # checkpoint folder written by minbert_train
-    sst: str = None,  # labeled SST file (e.g. ids-sst-dev.csv)
-    para: str = None,  # labeled Quora file
-    sts: str = None,  # labeled STS file
-    cfimdb: str = None,  # labeled CFIMDB file
-    device: str = 'cpu',
-):
+def _files_parser(prog: str, description: str, what: str) -> argparse.ArgumentParser:
+    "A command's parser: the checkpoint, then a file flag for each task of `TASKS`."
+    p = argparse.ArgumentParser(prog=prog, description=description, allow_abbrev=False)
+    p.add_argument('checkpoint', help='checkpoint folder written by minbert_train')
+    for t in TASKS.values():
+        p.add_argument(f'--{t.name}', metavar='FILE',
+                       help=f'{what} {t.name} file (e.g. {t.file.format("dev")})')
+    p.add_argument('--device', default='cpu', help='cpu, cuda or mps (default: cpu)')
+    return p
+
+
+def _chosen(args) -> dict:
+    return {t: getattr(args, t) for t in TASKS}
+
+
+def evaluate_cli(argv: list[str] | None = None):
     "Score labeled course files with a checkpoint."
+    p = _files_parser('minbert_evaluate', 'Score labeled course files with a checkpoint.',
+                      'labeled')
+    args = p.parse_args(argv)
     plain_warnings()
     try:
-        _print_metrics(evaluate_files(checkpoint, sst, para, sts, cfimdb, device=device))
+        _print_metrics(evaluate_files(args.checkpoint, _chosen(args), device=args.device))
     except (OSError, ValueError) as e:
         raise SystemExit(f'minbert_evaluate: {e}')
 
 
-@call_parse
-def predict_cli(
-    checkpoint: str,  # checkpoint folder written by minbert_train
-    out_dir: str = 'predictions',  # where to write {task}-{split}-output.csv
-    sst: str = None,
-    para: str = None,
-    sts: str = None,
-    cfimdb: str = None,
-    split: str = 'test',  # the name used in the output files
-    device: str = 'cpu',
-):
+def predict_cli(argv: list[str] | None = None):
     "Write predictions for course files (labels, if any, are ignored)."
+    p = _files_parser('minbert_predict', 'Write predictions for course files (labels, if any, '
+                      'are ignored).', 'the')
+    p.add_argument('--out_dir', default='predictions',
+                   help='where to write {task}-{split}-output.csv (default: predictions)')
+    p.add_argument('--split', default='test', help='the name used in the output files')
+    args = p.parse_args(argv)
     plain_warnings()
     try:
-        for p in predict_files(checkpoint, out_dir, sst, para, sts, cfimdb, split, device=device):
-            print(p)
+        for f in predict_files(args.checkpoint, args.out_dir, _chosen(args), args.split,
+                               device=args.device):
+            print(f)
     except (OSError, ValueError) as e:
         raise SystemExit(f'minbert_predict: {e}')
+
 
 # %% ../nbs/09_evaluate.ipynb #b2c5789c
 def _texts_encoded(task: str, texts: list[tuple], tok: BertTokenizer, max_length: int) -> Encoded:
@@ -333,28 +364,32 @@ def _texts_encoded(task: str, texts: list[tuple], tok: BertTokenizer, max_length
 
 
 def predict(checkpoint: str | Path, inputs, device='cpu', precision: str | None = None) -> list:
-    """Predictions of a saved checkpoint for `inputs`: sentences (the sentiment class and its
-    probabilities) or pairs of sentences (paraphrase and similarity). One dict per input."""
+    """Predictions of a saved checkpoint for `inputs`: sentences (for its single-sentence tasks:
+    the class and its probabilities) or pairs of sentences (for its pair tasks). One dict per
+    input."""
     model, tok, cfg = load_checkpoint(checkpoint, device)
     texts = [(x,) if isinstance(x, str) else tuple(x) for x in inputs]
     if not texts or any(len(t) != len(texts[0]) or len(t) not in (1, 2) for t in texts):
         raise ValueError('inputs must be sentences, or pairs of sentences (not both)')
-    trained = cfg.get('train_config', {}).get('tasks', tuple(TASKS))
-    sentiment = 'sst' if model.num_labels == 5 else 'cfimdb'
-    want = [sentiment] if len(texts[0]) == 1 else ['para', 'sts']
+    trained = cfg.get('train_config', {}).get('tasks', model.tasks)
     out = [{} for _ in texts]
-    for task in [t for t in want if t in trained]:
+    for task in [t for t in model.tasks if t in trained and len(TASKS[t].columns) == len(texts[0])]:
         enc = _texts_encoded(task, texts, tok, cfg['max_length'])
         y = raw_outputs(model, enc, tok, cfg['max_length'], cfg.get('eval_batch_size', 128),
                         device, _precision(cfg, precision))
         for o, yi in zip(out, y):
-            if TASKS[task].kind == 'multiclass':
-                o[task], o[f'{task}_probs'] = int(yi.argmax()), yi.softmax(-1).tolist()
-            elif TASKS[task].kind == 'binary':
-                o['para'], o['para_prob'] = int(yi > 0), float(yi.sigmoid())
-            else:
-                o['sts'] = float(yi)
+            o |= _answer(task, yi)
     return out
+
+
+def _answer(task: str, y: torch.Tensor) -> dict:
+    "One input's answer for `task`: the class and the probabilities, or the score."
+    kind = TASKS[task].kind
+    if kind == 'multiclass':
+        return {task: int(y.argmax()), f'{task}_probs': y.softmax(-1).tolist()}
+    if kind == 'binary':
+        return {task: int(y > 0), f'{task}_prob': float(y.sigmoid())}
+    return {task: float(y)}
 
 
 def _shown(v) -> str:

@@ -320,7 +320,8 @@ def exercises_cli(argv: list[str] | None = None):
     p = argparse.ArgumentParser(prog='minbert_exercises', description=(
         'Write the student notebooks: exercise bodies replaced by stubs that raise their hint, '
         'hidden tests removed, imports of earlier exercises pointed at your own notebooks.'))
-    p.add_argument('--out', default='exercises', help='folder for the student notebooks')
+    p.add_argument('--out_dir', '--out', dest='out', default='exercises',
+                   help='folder for the student notebooks (--out: its old name)')
     p.add_argument('--nbs', default=None, help="the solution notebooks (default: the kit's nbs/)")
     kind = p.add_mutually_exclusive_group()
     kind.add_argument('--solutions', action='store_true',

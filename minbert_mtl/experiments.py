@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 from fastcore.script import call_parse
 from tqdm.auto import tqdm
-from .data import course_file
+from .data import course_file, overall_tasks
 from .datadir import find_data_dir
 from .ensemble import OPTIMISTIC, ensemble
 from .evaluate import read_predictions
@@ -21,9 +21,9 @@ from .config import TrainConfig
 from .train import run
 
 # %% auto #0
-__all__ = ['ALL', 'BASELINE', 'BUDGETS', 'SUITES', 'FULL_CHOICES', 'CANDIDATES', 'COLUMNS', 'FORMATS', 'SST_CLASSES', 'ENSEMBLES',
-           'slug', 'dev_predictions', 'provenance', 'train_one', 'run_suite', 'write_table', 'noise', 'collect',
-           'experiments_cli', 'plot_sst', 'plot_sts', 'plot_results', 'ensemble_one', 'run_ensembles',
+__all__ = ['ALL', 'BASELINE', 'BUDGETS', 'SUITES', 'FULL_CHOICES', 'CANDIDATES', 'SCORES', 'COLUMNS', 'FORMATS', 'SST_CLASSES',
+           'ENSEMBLES', 'slug', 'dev_predictions', 'provenance', 'train_one', 'run_suite', 'write_table', 'noise',
+           'collect', 'experiments_cli', 'plot_sst', 'plot_sts', 'plot_results', 'ensemble_one', 'run_ensembles',
            'selection_split']
 
 # %% ../nbs/18_experiments.ipynb #045a780d
@@ -180,8 +180,8 @@ def run_suite(suite: str | dict, budget: str | dict = 'quick', runs_dir='runs/ex
     return rows
 
 # %% ../nbs/18_experiments.ipynb #08c79156
-COLUMNS = ('suite', 'name', 'sst_acc', 'para_acc', 'sts_corr', 'overall', 'train_seconds',
-           'peak_gib', 'gflops', 'examples', 'config')
+SCORES = tuple(t.score for t in overall_tasks()) + ('overall',)  # sst_acc, para_acc, sts_corr
+COLUMNS = ('suite', 'name', *SCORES, 'train_seconds', 'peak_gib', 'gflops', 'examples', 'config')
 FORMATS = {'train_seconds': '{:.0f}', 'peak_gib': '{:.2f}'}  # other numbers: 4 decimals
 
 
@@ -189,7 +189,7 @@ def _row(suite: str, name: str, config: str, record: dict) -> dict:
     d = record['dev']
     return {
         'suite': suite, 'name': name,
-        **{k: d.get(k, float('nan')) for k in ('sst_acc', 'para_acc', 'sts_corr', 'overall')},
+        **{k: d.get(k, float('nan')) for k in SCORES},
         'train_seconds': record['train_seconds'], 'peak_gib': record['peak_gib'],
         'gflops': '-'.join(f'{g:.0f}' for g in record['gflops']),
         'examples': ' '.join(f'{t} {n}' for t, n in record['examples'].items()),
@@ -397,10 +397,12 @@ def run_ensembles(runs_dir, ensembles: dict | None = None, data_dir=None,
 
 # %% ../nbs/18_experiments.ipynb #8c2935b4
 def selection_split(data_dir, out_dir, fraction: float = 0.1, seed: int = 0,
-                    tasks=('sst', 'para', 'sts')) -> dict[str, int]:
+                    tasks=None) -> dict[str, int]:
     """A data folder for choosing without dev: a seeded random `fraction` of each task's training
-    rows as its dev file, the other rows as its training file; the rows held out per task."""
+    rows as its dev file, the other rows as its training file; the rows held out per task
+    (tasks: those of the overall score)."""
     src, out = find_data_dir(data_dir), Path(out_dir)
+    tasks = tasks or [t.name for t in overall_tasks()]
     out.mkdir(parents=True, exist_ok=True)
     held = {}
     for task in tasks:

@@ -8,11 +8,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from .bert import BertModel
-from .data import TASKS
+from .data import TASKS, Task
 
 # %% auto #0
-__all__ = ['POOLINGS', 'MODEL_PAIR_MODES', 'HEADS', 'HEAD_ACTIVATIONS', 'HEAD_TASKS', 'pool', 'mlp', 'identity_linear',
-           'MultitaskBERT', 'class_weights', 'task_loss', 'mnr_loss']
+__all__ = ['POOLINGS', 'MODEL_PAIR_MODES', 'HEADS', 'HEAD_ACTIVATIONS', 'HEAD_TASKS', 'pool', 'mlp', 'head_tasks',
+           'identity_linear', 'MultitaskBERT', 'class_weights', 'task_loss', 'mnr_loss']
 
 # %% ../nbs/07_multitask.ipynb #dd88a04b
 POOLINGS = ('cls', 'pooler', 'mean')
@@ -41,7 +41,32 @@ def mlp(d_in: int, d_hidden: int, d_out: int, activation: str, dropout: float) -
     )
 
 # %% ../nbs/07_multitask.ipynb #365e8bc9
-HEAD_TASKS = ('sst', 'para', 'sts')
+HEAD_TASKS = ('sst', 'para', 'sts')  # the course's tasks: a model's heads unless told others
+
+
+def _check_tasks(tasks) -> tuple[str, ...]:
+    "The tasks' names, checked: known, and no two of them on one head."
+    tasks = tuple(tasks)
+    unknown = [t for t in tasks if t not in TASKS]
+    if unknown:
+        raise ValueError(f'unknown task(s) {unknown}; expected names from {tuple(TASKS)}')
+    heads = [TASKS[t].head_name for t in tasks]
+    if len(set(heads)) < len(heads) or not tasks:
+        raise ValueError(f'tasks {tasks}: give at least one, and no two that share a head')
+    return tasks
+
+
+def head_tasks(trained) -> tuple[str, ...]:
+    """The tasks a model trained on `trained` has heads for: the course's three, a trained task in
+    the place of the course task whose head it shares (CFIMDB for SST), then the other trained."""
+    by_head = {TASKS[t].head_name: t for t in trained}
+    course = tuple(by_head.get(TASKS[c].head_name, c) for c in HEAD_TASKS)
+    return course + tuple(t for t in trained if t not in course)
+
+
+def _out(y: Tensor) -> Tensor:
+    "A head's output: (B, C) logits as they are, a single output (B, 1) as (B,)."
+    return y.squeeze(-1) if y.shape[-1] == 1 else y
 
 
 def _check_options(pooling, pair_mode, head, head_activation, share_pair_layers, shared_embedding):
@@ -72,55 +97,69 @@ def identity_linear(n: int) -> nn.Linear:
 
 # %% ../nbs/07_multitask.ipynb #4df7ec30
 class MultitaskBERT(nn.Module):
-    "A shared `BertModel` with sentiment, paraphrase and similarity heads."
+    "A shared `BertModel` with a head per task: for the course, sentiment, paraphrase, similarity."
 
     def __init__(
         self,
         bert: BertModel,
-        num_labels: int = 5,  # sentiment classes: 5 for SST, 2 for CFIMDB
+        tasks: tuple = HEAD_TASKS,  # the tasks it has heads for, names in `TASKS`
         pooling: str = 'cls',  # sentence vector: 'cls', 'pooler' or 'mean'
         pair_mode: str = 'cross',  # pairs: 'cross', 'bi' ([u; v; |u-v|; u*v]) or 'cosine'
         head: str = 'linear',  # 'linear' or 'mlp'
         head_hidden: int = 256,  # hidden size of MLP heads
         head_activation: str = 'relu',  # activation of MLP heads
         head_dropout: float | dict = 0.1,  # dropout before each head; one value or {task: p}
-        share_pair_layers: bool = False,  # paraphrase and similarity MLPs share their first layer
+        share_pair_layers: bool = False,  # the pair heads' MLPs share their first layer
         shared_embedding: bool = False,  # a sentence-embedding layer every head reads (pairs: bi)
         adapters: nn.Module | None = None,  # runs the encoder for each task (PALs, next notebook)
     ):
         super().__init__()
         _check_options(pooling, pair_mode, head, head_activation, share_pair_layers,
                        shared_embedding)
+        self.tasks = _check_tasks(tasks)
         self.bert, self.pooling, self.pair_mode = bert, pooling, pair_mode
-        self.num_labels, self.shared_embedding = num_labels, shared_embedding
-        self.adapters = adapters
+        self.shared_embedding, self.adapters = shared_embedding, adapters
         H = bert.config.hidden_size
-        p = head_dropout
-        if not isinstance(p, dict):
-            p = dict.fromkeys(HEAD_TASKS, head_dropout)
-        self.dropout = nn.ModuleDict({t: nn.Dropout(p.get(t, 0.1)) for t in HEAD_TASKS})
+        p = head_dropout if isinstance(head_dropout, dict) else dict.fromkeys(tasks, head_dropout)
+        self.dropout = nn.ModuleDict({t: nn.Dropout(p.get(t, 0.1)) for t in self.tasks})
         if head == 'linear':
             make = nn.Linear
         else:
             make = lambda d_in, d_out: mlp(d_in, head_hidden, d_out, head_activation, 0.0)
         self.embedding = identity_linear(H) if shared_embedding else None
-        self.sentiment = make(H, num_labels)
         self.pair_trunk = None
-        pair_in = 4 * H if pair_mode == 'bi' else H  # [u; v; |u-v|; u*v], or the cross vector
-        if pair_mode == 'cosine':  # paraphrase logit a * cos(u, v) + b; similarity 2.5(cos + 1)
-            self.paraphrase, self.similarity = nn.Linear(1, 1), None
-            with torch.no_grad():
-                self.paraphrase.weight.fill_(5.0)
-                self.paraphrase.bias.fill_(-2.5)
-        elif shared_embedding:  # paraphrase reads [u; v; |u-v|]; similarity is 2.5(cos+1)
-            self.paraphrase, self.similarity = make(3 * H, 1), None
-        elif share_pair_layers:
-            self.pair_trunk = nn.Sequential(
-                nn.Linear(pair_in, head_hidden), HEAD_ACTIVATIONS[head_activation]()
-            )
-            self.paraphrase, self.similarity = nn.Linear(head_hidden, 1), nn.Linear(head_hidden, 1)
+        if share_pair_layers:  # built before the first pair head, so that it is used by all
+            make_pair = lambda d_in, d_out: nn.Linear(head_hidden, d_out)
         else:
-            self.paraphrase, self.similarity = make(pair_in, 1), make(pair_in, 1)
+            make_pair = make
+        for t in self.tasks:
+            spec = TASKS[t]
+            if share_pair_layers and spec.pair and self.pair_trunk is None:
+                self.pair_trunk = nn.Sequential(
+                    nn.Linear(4 * H if pair_mode == 'bi' else H, head_hidden),
+                    HEAD_ACTIVATIONS[head_activation](),
+                )
+            setattr(self, spec.head_name, self._new_head(spec, H, make, make_pair))
+
+    def _new_head(self, t: Task, H: int, make, make_pair) -> nn.Module | None:
+        "The head of task `t`: None where its output is the scaled cosine of the two vectors."
+        if not t.pair:
+            return make(H, t.outputs)
+        if t.kind == 'regression' and (self.pair_mode == 'cosine' or self.shared_embedding):
+            return None  # lo + (hi - lo)(cos + 1) / 2: for similarity, 2.5(cos + 1)
+        if self.pair_mode == 'cosine':  # logits a * cos(u, v) + b
+            head = nn.Linear(1, t.outputs)
+            with torch.no_grad():
+                head.weight.fill_(5.0)
+                head.bias.fill_(-2.5)
+            return head
+        if self.shared_embedding:  # [u; v; |u-v|]
+            return make(3 * H, t.outputs)
+        return make_pair(4 * H if self.pair_mode == 'bi' else H, t.outputs)  # [u; v; |u-v|; u*v]
+
+    def head_of(self, task: str) -> nn.Module | None:
+        "The head `task` trains (None: a scaled cosine)."
+        return getattr(self, TASKS[task].head_name)
 
     def embeddings(self, batch: dict) -> dict[str, Tensor]:
         """The embedding layer's output (B, T, H) for each input of the batch: {'inputs': x} or
@@ -152,43 +191,28 @@ class MultitaskBERT(nn.Module):
         return self._vec(batch, 'inputs_a', embeds), self._vec(batch, 'inputs_b', embeds)
 
     def pair_output(self, task: str, u: Tensor, v: Tensor) -> Tensor:
-        "The raw output (B,) of pair task `task` ('para' or 'sts') from the vectors u, v (B, H)."
-        if self.pair_mode == 'cosine' or (self.shared_embedding and task == 'sts'):
+        "The raw output (B,) or (B, C) of pair task `task` from the vectors u, v (B, H)."
+        head, t = self.head_of(task), TASKS[task]
+        if head is None or self.pair_mode == 'cosine':
             cos = F.cosine_similarity(u, v, dim=-1)  # (B,)
-            return self.paraphrase(cos[:, None]).squeeze(-1) if task == 'para' else 2.5 * (cos + 1)
+            return t.lo + (t.hi - t.lo) / 2 * (cos + 1) if head is None else _out(head(cos[:, None]))
         parts = [u, v, (u - v).abs()] + ([] if self.shared_embedding else [u * v])
         return self._pair_head(self.dropout[task](torch.cat(parts, dim=-1)), task)  # 3H or 4H in
 
     def _pair_head(self, x: Tensor, task: str) -> Tensor:
-        head = self.paraphrase if task == 'para' else self.similarity
-        return head(self.pair_trunk(x) if self.pair_trunk is not None else x).squeeze(-1)  # (B,)
+        return _out(self.head_of(task)(self.pair_trunk(x) if self.pair_trunk is not None else x))
 
-    def _pair(self, batch: dict, task: str, embeds: dict | None) -> Tensor:
+    def predict(self, batch: dict, embeds: dict | None = None) -> Tensor:
+        """The raw output for the batch's task: logits (B, C) of a multiclass task, else (B,); from
+        the given embedding-layer outputs `embeds` if any (see `embeddings`)."""
+        task = batch['task']
+        if task not in self.dropout:
+            raise ValueError(f'this model has no head for {task!r}; its tasks are {self.tasks}')
+        if not TASKS[task].pair:
+            return _out(self.head_of(task)(self.dropout[task](self._vec(batch, 'inputs', embeds))))
         if 'inputs' in batch:  # cross-encoder: the pair is one sequence
             return self._pair_head(self.dropout[task](self._vec(batch, 'inputs', embeds)), task)
         return self.pair_output(task, *self.pair_vectors(batch, embeds))
-
-    def predict_sentiment(self, batch: dict, embeds: dict | None = None) -> Tensor:
-        "Class logits (B, C)."
-        return self.sentiment(self.dropout['sst'](self._vec(batch, 'inputs', embeds)))
-
-    def predict_paraphrase(self, batch: dict, embeds: dict | None = None) -> Tensor:
-        "Paraphrase logits (B,)."
-        return self._pair(batch, 'para', embeds)
-
-    def predict_similarity(self, batch: dict, embeds: dict | None = None) -> Tensor:
-        "Similarity scores (B,), on the 0-5 scale."
-        return self._pair(batch, 'sts', embeds)
-
-    def predict(self, batch: dict, embeds: dict | None = None) -> Tensor:
-        """The raw output for the batch's task; from the given embedding-layer outputs `embeds` if
-        any (see `embeddings`)."""
-        return {
-            'sst': self.predict_sentiment,
-            'cfimdb': self.predict_sentiment,
-            'para': self.predict_paraphrase,
-            'sts': self.predict_similarity,
-        }[batch['task']](batch, embeds)
 
     def encoder_parameters(self):
         return self.bert.parameters()
@@ -200,7 +224,7 @@ class MultitaskBERT(nn.Module):
 
     def shared_parameters(self) -> list[nn.Parameter]:
         """What several tasks use: the encoder, the sentence-embedding layer, and a pair trunk
-        shared by paraphrase and similarity."""
+        shared by the pair heads."""
         shared = [self.bert, self.embedding, self.pair_trunk]
         return [p for m in shared if m is not None for p in m.parameters()]
 

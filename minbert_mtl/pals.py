@@ -48,10 +48,9 @@ class PALs(nn.Module):
         """Like `bert.encode`: the embeddings x (B, T, H) through every layer, each with `task`'s
         PAL term inside its last LayerNorm: `last_hidden_state` (B, T, H), `pooler_output`
         (B, H)."""
-        key = 'sst' if task == 'cfimdb' else task
-        if key not in self.task:
+        if task not in self.task:
             raise ValueError(f'PALs need the batch task, one of {tuple(self.task)}; got {task!r}')
-        pal = self.task[key]
+        pal = self.task[task]
         mask = additive_mask(attention_mask, x.dtype)  # (B, 1, 1, T)
         for i, layer in enumerate(bert.encoder.layer):
             a = layer.attention(x, mask)  # LN1(h + SA(h)), (B, T, H)
@@ -66,5 +65,6 @@ def multitask_model(
     **options,  # MultitaskBERT's options
 ) -> MultitaskBERT:
     "A `MultitaskBERT` on `bert`, with projected attention layers when `pals` is set."
-    adapters = None if pals is None else PALs(bert.config, pals, pal_heads)
+    tasks = options.get('tasks', HEAD_TASKS)
+    adapters = None if pals is None else PALs(bert.config, pals, pal_heads, tasks)
     return MultitaskBERT(bert, adapters=adapters, **options)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/15_resume.ipynb #c7bb7a25
 from __future__ import annotations
-import math, signal, threading
+import math, signal, sys, threading
 from pathlib import Path
 import torch
 from .datadir import atomic_write
@@ -65,13 +65,15 @@ class Interrupted(Exception):
 
 
 class StopSignals:
-    """Within the block, SIGINT and SIGTERM set `requested` (a second SIGINT raises
-    KeyboardInterrupt at once)."""
+    """Within the block, SIGINT and SIGTERM set `requested` and say at once, on stderr, that the
+    work stops at the next safe point (a second SIGINT raises KeyboardInterrupt at once)."""
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
+    SAID = ('stopping after this step; the run is saved and can be resumed '
+            '(Ctrl-C again stops at once, without saving)')
 
-    def __init__(self):
-        self.signum, self._old = None, {}
+    def __init__(self, said: str | None = SAID):  # what the first signal prints; None: nothing
+        self.signum, self._old, self.said = None, {}, said
 
     @property
     def requested(self) -> bool:
@@ -80,6 +82,8 @@ class StopSignals:
     def _handler(self, signum, frame):
         if self.signum == signal.SIGINT and signum == signal.SIGINT:
             raise KeyboardInterrupt
+        if self.signum is None and self.said:
+            print(self.said, file=sys.stderr, flush=True)
         self.signum = signum
 
     def __enter__(self):

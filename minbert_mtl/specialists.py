@@ -6,11 +6,10 @@
 from __future__ import annotations
 import dataclasses, math
 from pathlib import Path
-from .data import course_file, load_examples
+from .data import course_file, load_examples, overall_of
 from .datadir import find_data_dir
 from .evaluate import plain_warnings
 from .methods import METHODS
-from .metrics import overall_score
 from .schedules import SCHEDULES
 from .config import RECIPES, TrainConfig, train_parser
 from .train import run
@@ -63,8 +62,8 @@ def specialist_configs(config: TrainConfig) -> dict[str, TrainConfig]:
 def combined(dev: dict[str, dict]) -> dict:
     "The specialists' dev metrics side by side, with the course's overall score when it applies."
     out = {k: v for d in dev.values() for k, v in d.items() if not isinstance(v, list)}
-    if {'sst_acc', 'para_acc', 'sts_corr'} <= set(out):
-        out['overall'] = overall_score(out['sst_acc'], out['para_acc'], out['sts_corr'])
+    if (overall := overall_of(out)) is not None:
+        out['overall'] = overall
     return out
 
 

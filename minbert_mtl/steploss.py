@@ -17,8 +17,8 @@ __all__ = ['StepLoss']
 # %% ../nbs/16_loss.ipynb #c60e41e0
 class StepLoss:
     "Computes one task's training loss in a step, with the configured regularizers."
-    def __init__(self, cfg: TrainConfig, model: MultitaskBERT, class_w: torch.Tensor | None,
-                 generator: torch.Generator):
+    def __init__(self, cfg: TrainConfig, model: MultitaskBERT, class_w: dict,
+                 generator: torch.Generator):  # class_w: {task: its class weights}, if weighted
         self.cfg, self.model, self.class_w, self.generator = cfg, model, class_w, generator
         self.step_weight = {}  # {task: the mean class weight of the step's examples}
         self.teacher = EMATeacher(model, cfg.bregman_beta) if cfg.bregman_tasks else None
@@ -51,7 +51,7 @@ class StepLoss:
         "The task's own loss and the model's raw output; paraphrase with `para_loss`."
         if task != 'para' or self.cfg.para_loss == 'bce':
             out = self.model.predict(b, embeds).float()
-            weights = self.class_w if TASKS[task].kind == 'multiclass' else None
+            weights = self.class_w.get(task)
             loss = task_loss(task, out, b['labels'], weights)
             if weights is not None and task in self.step_weight:  # a mean over the whole step
                 loss = loss * (weights[b['labels']].mean() / self.step_weight[task])
@@ -72,9 +72,8 @@ class StepLoss:
         process. The weighted cross-entropy of a batch is sum(w_i l_i) / sum(w_i); a part or shard
         of the step is normalised by the whole step's weights instead, so that the mean of the
         parts is the whole batch's loss (normalised by its own, the parts would not add up)."""
-        if self.class_w is None: return
-        self.step_weight = {t: self.class_w[y].mean() for t, y in labels.items()
-                            if TASKS[t].kind == 'multiclass'}
+        self.step_weight = {t: self.class_w[t][y].mean() for t, y in labels.items()
+                            if t in self.class_w}
 
     def after_step(self):
         if self.teacher is not None: self.teacher.update(self.model)

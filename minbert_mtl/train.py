@@ -36,8 +36,8 @@ from .steploss import StepLoss
 from .tokenizer import BertTokenizer
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'CURVE_KEYS', 'param_groups', 'lr_at', 'Setup', 'step_batch', 'RunState', 'StepModule', 'saved_config',
-           'read_config', 'stalled', 'run', 'plot_curves', 'summary_table', 'train_cli']
+__all__ = ['RUN_FILES', 'param_groups', 'lr_at', 'Setup', 'step_batch', 'RunState', 'StepModule', 'saved_config', 'read_config',
+           'stalled', 'run', 'train_cli']
 
 # %% ../nbs/16_train.ipynb #d188e9e1
 def param_groups(model: torch.nn.Module, weight_decay: float) -> list[dict]:
@@ -166,10 +166,8 @@ def _setup(cfg: TrainConfig) -> Setup:
     options = {k: getattr(cfg, f) for k, f in METHODS[cfg.method].options.items()}
     method = make_method(cfg.method, cfg.tasks, generator=aux_gen, diagnostics=cfg.grad_diagnostics,
                          device=device, **options)
-    sentiment = next((t for t in cfg.tasks if TASKS[t].kind == 'multiclass'), None)
-    class_w = None
-    if cfg.class_weights and sentiment:
-        class_w = class_weights(train[sentiment].labels, model.num_labels).to(device)
+    class_w = {t: class_weights(train[t].labels, TASKS[t].outputs).to(device) for t in cfg.tasks
+               if cfg.class_weights and TASKS[t].kind == 'multiclass'}
     shared = [p for p in model.shared_parameters() if p.requires_grad]
     specific = [p for p in model.task_parameters() if p.requires_grad] + method.parameters()
     precision = resolve_precision(cfg.precision, device)
@@ -475,14 +473,13 @@ def _write_predictions(s: Setup, preds: dict, folder: Path):
 
 # %% ../nbs/16_train.ipynb #9adb9d74
 def _summary(rec: dict) -> str:
-    shown = ('sst_acc', 'cfimdb_acc', 'para_acc', 'sts_corr', 'overall')
-    keys = [k for k in shown if k in rec['dev']]
+    keys = [k for k in [t.score for t in TASKS.values()] + ['overall'] if k in rec['dev']]
     return (f"epoch {rec['epoch']}: train loss {rec['train_loss']:.4f} | "
             + ' '.join(f'{k} {rec["dev"][k]:.4f}' for k in keys) + f" | {rec['seconds']:.0f} s")
 
 def _score(metrics: dict) -> float:
     "What picks the best epoch: the course's overall score, else the mean of the task scores."
-    keys = ('sst_acc', 'cfimdb_acc', 'para_acc', 'sts_corr')
+    keys = [t.score for t in TASKS.values()]  # sst_acc, cfimdb_acc, para_acc, sts_corr, ...
     return metrics.get('overall', float(np.mean([metrics[k] for k in keys if k in metrics])))
 
 def _config(config: TrainConfig | None, overrides: dict) -> TrainConfig:
@@ -597,40 +594,6 @@ def run(config: TrainConfig | None = None, resume: bool = False, **overrides) ->
     return {'dev': best['dev'], 'best_epoch': best['epoch'], 'checkpoint': str(s.out/'best'),
             'history': st.history}
 
-# %% ../nbs/16_train.ipynb #65ef90ea
-CURVE_KEYS = ('overall', 'sst_acc', 'para_acc', 'sts_corr')
-
-
-def plot_curves(runs: dict, keys=CURVE_KEYS, title: str = ''):
-    "Training loss and dev metrics per epoch for several runs: {name: run() result}."
-    import matplotlib.pyplot as plt
-
-    keys = [k for k in keys if all(k in h['dev'] for r in runs.values() for h in r['history'])]
-    fig, axes = plt.subplots(1, 1 + len(keys), figsize=(3.2 * (1 + len(keys)), 2.8))
-    for name, r in runs.items():
-        ep = [h['epoch'] + 1 for h in r['history']]
-        axes[0].plot(ep, [h['train_loss'] for h in r['history']], marker='o', label=name)
-        for ax, k in zip(axes[1:], keys):
-            ax.plot(ep, [h['dev'][k] for h in r['history']], marker='o', label=name)
-    axes[0].set(title='train loss', xlabel='epoch')
-    for ax, k in zip(axes[1:], keys):
-        ax.set(title=f'dev {k}', xlabel='epoch')
-    axes[-1].legend(fontsize=8)
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    return axes
-
-
-def summary_table(runs: dict, keys=CURVE_KEYS) -> str:
-    "The best epoch's dev metrics of each run, as a Markdown table."
-    rows = ['| run | ' + ' | '.join(keys) + ' |', '|---' * (len(keys) + 1) + '|']
-    for name, r in runs.items():
-        rows.append(
-            f'| {name} | ' + ' | '.join(f"{r['dev'].get(k, np.nan):.4f}" for k in keys) + ' |'
-        )
-    return '\n'.join(rows)
-
 # %% ../nbs/16_train.ipynb #7cdc6ed5
 def _cli_settings(recipe: str, config: str | None, resume: bool, given: dict) -> dict:
     """What the flags (`given`) stand on: the interrupted run's settings with --resume, a saved
@@ -655,6 +618,10 @@ def train_cli(argv: list[str] | None = None):
     except Interrupted as e:
         print(f'minbert_train: {e}', file=sys.stderr)
         raise SystemExit(128 + e.signum)
+    except KeyboardInterrupt:  # a second Ctrl-C: no traceback
+        print(f'minbert_train: stopped at once; --resume continues from the state last saved in '
+              f'{cfg.out_dir}/last, if any', file=sys.stderr)
+        raise SystemExit(130)
     except (OSError, ValueError, NonFiniteError) as e:
         raise SystemExit(f'minbert_train: {e}')
 
