@@ -159,7 +159,7 @@ def problems(page: Path, dom: str) -> list[str]:
     text, found = visible_text(dom), []
     for bad, what in (('$$', 'raw $$ TeX'), ('\\frac', 'raw TeX'), ('output-file:', 'front matter'),
                       ('target="_blank"', 'Quarto link attributes'), ('<Axes', 'a stray Axes repr'),
-                      ('In\xa0[', 'input prompts')):
+                      ('In\xa0[', 'input prompts'), ('BEGIN HIDDEN TESTS', 'nbgrader markers')):
         if bad in text:
             found.append(f'{what}: ...{text[max(0, text.index(bad) - 60):text.index(bad) + 40]!r}')
     if '$' in page.read_text() and 'MathJax' not in dom:

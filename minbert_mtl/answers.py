@@ -54,6 +54,8 @@ QUESTIONS = {
     'l2': Question('An L2 penalty, rather than none?', {}, dict(penalty_p=2), 3,
                    "the penalty's default scope is the similarity head; nothing overfits"),
     'pals': Question('PALs (d = 96), rather than none?', {}, dict(pals=96)),
+    'mean pooling': Question('Mean pooling, rather than [CLS]?', {}, dict(pooling='mean'), 3,
+                             'the default model was trained with mean pooling'),
     # controls: the same comparison with the confound removed
     'round-robin, equal steps': Question(
         'Round-robin at the same optimizer steps, rather than proportional?', {},

@@ -24,12 +24,13 @@ from .pals import multitask_model
 from .prepacked import prepacked
 from .pretrained import load_into, read_state_dict
 from .tokenizer import TOKENIZER_CONFIG, BertTokenizer
+from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['MODEL_OPTIONS', 'CHECKPOINT_KEY', 'data_pair_mode', 'raw_outputs', 'predict_task', 'decide', 'task_metrics',
-           'evaluate_sets', 'write_predictions', 'read_predictions', 'checkpoint_config', 'save_checkpoint',
-           'load_checkpoint', 'task_files', 'evaluate_files', 'predict_files', 'plain_warnings', 'evaluate_cli',
-           'predict_cli', 'predict', 'ask_cli']
+__all__ = ['MODEL_OPTIONS', 'CHECKPOINT_KEY', 'ST_POOLING', 'data_pair_mode', 'raw_outputs', 'predict_task', 'decide',
+           'task_metrics', 'evaluate_sets', 'write_predictions', 'read_predictions', 'checkpoint_config',
+           'save_checkpoint', 'sentence_transformers_files', 'load_checkpoint', 'task_files', 'evaluate_files',
+           'predict_files', 'plain_warnings', 'evaluate_cli', 'predict_cli', 'predict', 'ask_cli']
 
 # %% ../nbs/09_evaluate.ipynb #12a5dc84
 def data_pair_mode(model: MultitaskBERT) -> str:
@@ -46,6 +47,7 @@ def raw_outputs(
     batch_size: int = 128,
     device: str | torch.device = 'cpu',
     precision: str = 'fp32',  # or 'bf16' (autocast): the one training evaluated in
+    progress: str | None = None,  # a progress bar over the batches, with this label
 ) -> torch.Tensor:
     """The model's raw outputs for every example of `enc`, in file order, in eval mode: logits
     (N, C) or (N,), or scores (N,); float32 on the CPU."""
@@ -53,7 +55,8 @@ def raw_outputs(
     model.eval()
     parts, order = [], []
     with autocast(device, precision), prepacked(model):  # the prepack notebook
-        for idx in bucket_batches(enc.lengths(), batch_size, shuffle=False):
+        batches = bucket_batches(enc.lengths(), batch_size, shuffle=False)
+        for idx in tqdm(batches, desc=progress, disable=progress is None, leave=False):
             b = to_device(make_batch(enc, idx, tok, max_length, data_pair_mode(model)), device)
             parts.append(model.predict(b).float().cpu())
             order.extend(idx)
@@ -105,12 +108,14 @@ def evaluate_sets(
     batch_size: int = 128,
     device='cpu',
     precision: str = 'fp32',
+    progress: bool = False,  # a progress bar per task
 ) -> tuple[dict, dict]:
     """Metrics over labeled `sets` {task: Encoded} (with `overall` when every task of the overall
     score is there: SST, Quora and STS), and the predictions."""
     metrics, preds = {}, {}
     for task, enc in sets.items():
-        preds[task] = predict_task(model, enc, tok, max_length, batch_size, device, precision)
+        preds[task] = predict_task(model, enc, tok, max_length, batch_size, device, precision,
+                                   f'{task} dev' if progress else None)
         metrics |= task_metrics(task, preds[task], enc.labels.numpy())
     if (overall := overall_of(metrics)) is not None:
         metrics['overall'] = overall
@@ -168,7 +173,9 @@ def save_checkpoint(
     atomic_write(folder / 'model.safetensors', lambda f: f.write(safetensors_bytes(sd)))
     kit = {'model_options': model_options, 'max_length': max_length} | (extra or {})
     _write_json(folder / 'config.json', checkpoint_config(model, kit))
-    _write_json(folder / 'tokenizer_config.json', TOKENIZER_CONFIG)
+    tok_config = TOKENIZER_CONFIG | {'model_max_length': max_length}
+    _write_json(folder / 'tokenizer_config.json', tok_config)
+    sentence_transformers_files(folder, model, max_length)
     vocab = ('\n'.join(tok.ids_to_tokens) + '\n').encode()
     atomic_write(folder / 'vocab.txt', lambda f: f.write(vocab))
     return folder
@@ -181,6 +188,29 @@ def _legacy(options: dict) -> dict:
     n = options.pop('num_labels')
     return options | {'tasks': list(head_tasks([t for t in TASKS if TASKS[t].outputs == n
                                                   and TASKS[t].head_name == 'sentiment']))}
+
+
+ST_POOLING = {'cls': 'pooling_mode_cls_token', 'mean': 'pooling_mode_mean_tokens'}
+
+
+def sentence_transformers_files(folder: Path, model: MultitaskBERT, max_length: int) -> bool:
+    """`modules.json`, `sentence_bert_config.json` and `1_Pooling/config.json`, so that
+    sentence-transformers loads the folder as the kit's sentence encoder (the encoder, then its
+    pooling); only where that is the whole of it: `cls` or `mean` pooling, no PALs, no
+    sentence-embedding layer. Whether they were written."""
+    if model.pooling not in ST_POOLING or model.adapters is not None or model.embedding is not None:
+        return False
+    st = 'sentence_transformers.models.'
+    _write_json(folder / 'modules.json', [
+        {'idx': 0, 'name': '0', 'path': '', 'type': st + 'Transformer'},
+        {'idx': 1, 'name': '1', 'path': '1_Pooling', 'type': st + 'Pooling'}])
+    _write_json(folder / 'sentence_bert_config.json',
+                {'max_seq_length': max_length, 'do_lower_case': False})  # the tokenizer lowers
+    modes = {f'pooling_mode_{m}': False for m in ('cls_token', 'mean_tokens', 'max_tokens',
+                                                  'mean_sqrt_len_tokens')}
+    _write_json(folder / '1_Pooling' / 'config.json', modes | {
+        'word_embedding_dimension': model.bert.config.hidden_size, ST_POOLING[model.pooling]: True})
+    return True
 
 
 def _read_kit(path: Path) -> dict:
@@ -244,6 +274,7 @@ def evaluate_files(
     cache_dir='default',
     device='cpu',
     precision: str | None = None,  # None: the checkpoint's (else fp32)
+    progress: bool = False,  # a progress bar per file
     **paths,
 ) -> dict:
     """Score labeled files of the checkpoint's tasks; `overall` when the overall score's tasks (SST,
@@ -257,7 +288,8 @@ def evaluate_files(
         for t, p in _model_files(model, task_files(files, **paths)).items()
     }
     precision = _precision(cfg, precision)
-    return evaluate_sets(model, sets, tok, cfg['max_length'], batch_size, device, precision)[0]
+    return evaluate_sets(model, sets, tok, cfg['max_length'], batch_size, device, precision,
+                         progress)[0]
 
 
 def _model_files(model: MultitaskBERT, files: dict) -> dict:
@@ -278,6 +310,7 @@ def predict_files(
     batch_size: int | None = None,
     device='cpu',
     precision: str | None = None,
+    progress: bool = False,  # a progress bar per file
     **paths,
 ) -> list[Path]:
     """Write course-format predictions for (unlabeled or labeled) files, as
@@ -288,7 +321,8 @@ def predict_files(
     for t, p in _model_files(model, task_files(files, **paths)).items():
         enc = encode_examples(load_examples(p, t, labeled=False), tok, cfg['max_length'])
         preds = predict_task(
-            model, enc, tok, cfg['max_length'], batch_size, device, _precision(cfg, precision)
+            model, enc, tok, cfg['max_length'], batch_size, device, _precision(cfg, precision),
+            t if progress else None,
         )
         written.append(
             write_predictions(Path(out_dir) / f'{t}-{split}-output.csv', t, enc.ids, preds)
@@ -333,7 +367,8 @@ def evaluate_cli(argv: list[str] | None = None):
     args = p.parse_args(argv)
     plain_warnings()
     try:
-        _print_metrics(evaluate_files(args.checkpoint, _chosen(args), device=args.device))
+        _print_metrics(evaluate_files(args.checkpoint, _chosen(args), device=args.device,
+                                      progress=True))
     except (OSError, ValueError) as e:
         raise SystemExit(f'minbert_evaluate: {e}')
 
@@ -349,7 +384,7 @@ def predict_cli(argv: list[str] | None = None):
     plain_warnings()
     try:
         for f in predict_files(args.checkpoint, args.out_dir, _chosen(args), args.split,
-                               device=args.device):
+                               device=args.device, progress=True):
             print(f)
     except (OSError, ValueError) as e:
         raise SystemExit(f'minbert_predict: {e}')

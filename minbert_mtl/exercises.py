@@ -23,8 +23,8 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['DIRECTIVE', 'HIDDEN', 'SOLUTION', 'LIB', 'NOTEBOOKS', 'INTRO', 'SETUP', 'SETUP_LABEL', 'FUTURE', 'Exercise',
            'exercises_in', 'body_lines', 'rewrite', 'without_hidden_tests', 'strip_markers', 'default_exp',
-           'exported_source', 'rewrite_imports', 'use_answers', 'student_notebook', 'write_exercises', 'check',
-           'exercises_cli', 'check_cli']
+           'exported_source', 'rewrite_imports', 'use_answers', 'student_notebook', 'write_exercises', 'compared',
+           'check', 'exercises_cli', 'check_cli']
 
 # %% ../nbs/21_exercises.ipynb #da50090c
 DIRECTIVE = re.compile(r'^#\|\s*exercise\s+(\S+)\s*(.*)$')
@@ -262,24 +262,96 @@ def _display():
     return display
 
 
-def _in_words(e: BaseException, where: str, source: str) -> str:
-    "One exception of one cell, in plain words."
+def _short(x, n: int = 120) -> str:
+    s = ' '.join(repr(x).split())
+    return s if len(s) <= n else s[: n - 3] + '...'
+
+
+def compared(x, y, names=('left', 'right')) -> str:
+    "Where two values differ, in one line: shapes, or the largest difference and its place."
+    import numpy as np, torch
+
+    if isinstance(x, torch.Tensor) and isinstance(y, torch.Tensor):
+        if x.shape != y.shape:
+            return f'shapes differ: {names[0]} {tuple(x.shape)}, {names[1]} {tuple(y.shape)}'
+        d = (x.detach().double() - y.detach().double()).abs().flatten()
+        if d.numel() == 0 or not (d.isnan().any() or d.max() > 0):
+            return ''
+        i = int(d.nan_to_num(float('inf')).argmax())
+        at = tuple(int(k) for k in np.unravel_index(i, x.shape))
+        a, b = x.detach().flatten()[i].item(), y.detach().flatten()[i].item()
+        return (f'largest difference {d[i].item():.3g} at {at}: {names[0]} {a:.6g}, '
+                f'{names[1]} {b:.6g}')
+    return f'{names[0]} is {_short(x)}, {names[1]} is {_short(y)}'
+
+
+def _values(line: str, ns: dict) -> str:
+    """A failed `assert torch.allclose(a, b)` (or `torch.equal`, `a == b`): both sides evaluated
+    again in the notebook's namespace and compared."""
+    try:
+        node = ast.parse(line).body[0]
+    except (SyntaxError, IndexError):
+        return ''
+    t = getattr(node, 'test', None)
+    if isinstance(t, ast.Call) and len(t.args) >= 2:
+        sides = t.args[:2]
+    elif isinstance(t, ast.Compare) and len(t.ops) == 1:  # ==, <, ...: both sides' values
+        sides = [t.left, t.comparators[0]]
+    else:
+        return ''
+    try:
+        x, y = (eval(compile(ast.Expression(s), '<check>', 'eval'), dict(ns)) for s in sides)
+    except Exception:
+        return ''
+    names = tuple(f'`{ast.unparse(s)}`' for s in sides)
+    if isinstance(t, ast.Compare) and not isinstance(t.ops[0], ast.Eq):
+        return f'{names[0]} is {_short(x)}, {names[1]} is {_short(y)}'
+    return compared(x, y, names)
+
+
+def _trimmed(text: str, lines: int = 6) -> str:
+    rows = text.strip().splitlines()
+    return '\n'.join(rows[:lines] + (['...'] if len(rows) > lines else []))
+
+
+def _in_words(e: BaseException, where: str, source: str, path: Path, ns: dict) -> str:
+    "One exception of one cell, in plain words, in a few lines."
+    frames = traceback.extract_tb(e.__traceback__)
+    theirs = [f for f in frames if f.filename.endswith('.ipynb') and Path(f.filename) != path]
+    earlier = (f'\n  it comes from your answer in {Path(theirs[-1].filename).name} '
+               f'({theirs[-1].name}): fix that notebook first') if theirs else ''
     if isinstance(e, NotImplementedError):
         tb = e.__traceback__
         while tb.tb_next is not None:
             tb = tb.tb_next
         name = tb.tb_frame.f_code.co_qualname
-        return f'{name} is not written yet' + (f' ({e})' if str(e) else '')
-    frames = [f for f in traceback.extract_tb(e.__traceback__) if f.filename == where]
-    line = source.splitlines()[frames[-1].lineno - 1].strip() if frames else ''
+        return f'{name} is not written yet' + (f' ({e})' if str(e) else '') + earlier
+    here = [f for f in frames if f.filename == where]
+    line = source.splitlines()[here[-1].lineno - 1].strip() if here else ''
     what = 'is false' if isinstance(e, AssertionError) else f'raised {type(e).__name__}'
-    detail = f': {e}' if str(e) else ''
-    return f'{where}: `{line}` {what}{detail}'
+    detail = f': {_trimmed(str(e))}' if str(e) else ''
+    values = _values(line, ns) if isinstance(e, AssertionError) and not str(e) else ''
+    return f'{where}: `{line}` {what}{detail}' + (f'\n  {values}' if values else '') + earlier
 
 
 def _skipped(source: str, slow: bool) -> bool:
     flags = {w for d in _directives(source) for w in d.split()}
     return 'long' in flags or ('slow' in flags and not slow)
+
+
+def _code_cells(nb: dict) -> list[tuple[str, str]]:
+    "(source, name) of every code cell: named by the heading above it, as JupyterLab shows it."
+    out, heading, n = [], 'the top of the notebook', 0
+    for c in nb['cells']:
+        src = _source(c)
+        if c['cell_type'] == 'markdown':
+            titles = [l.lstrip('#').strip() for l in src.splitlines() if l.startswith('#')]
+            if titles:
+                heading, n = f'"{titles[-1]}"', 0
+        elif c['cell_type'] == 'code':
+            n += 1
+            out.append((src, f'code cell {n} under {heading}'))
+    return out
 
 
 def check(path, slow: bool = True) -> dict[str, str | None]:
@@ -290,25 +362,24 @@ def check(path, slow: bool = True) -> dict[str, str | None]:
     import matplotlib.pyplot as plt
 
     path = Path(path).resolve()
-    cells = [_source(c) for c in json.loads(path.read_text())['cells'] if c['cell_type'] == 'code']
+    cells = _code_cells(json.loads(path.read_text()))
     results, current, ns = {SETUP_LABEL: None}, SETUP_LABEL, {'__name__': '__main__'}
     ns['display'] = _display()
     here = os.getcwd()
     os.chdir(path.parent)
     try:
-        for i, src in enumerate(cells):
+        for src, where in cells:
             found = exercises_in(src)
             if found:
                 current = ', '.join(e.name for e in found)
                 results[current] = None
             if _skipped(src, slow):
                 continue
-            where = f'code cell {i + 1}'
             try:
                 with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
                     exec(compile(src, where, 'exec', flags=FUTURE, dont_inherit=True), ns)
             except Exception as e:
-                results[current] = results[current] or _in_words(e, where, src)
+                results[current] = results[current] or _in_words(e, where, src, path, ns)
             plt.close('all')
     finally:
         os.chdir(here)

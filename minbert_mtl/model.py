@@ -195,7 +195,9 @@ class MultitaskBERT(nn.Module):
         head, t = self.head_of(task), TASKS[task]
         if head is None or self.pair_mode == 'cosine':
             cos = F.cosine_similarity(u, v, dim=-1)  # (B,)
-            return t.lo + (t.hi - t.lo) / 2 * (cos + 1) if head is None else _out(head(cos[:, None]))
+            if head is None:
+                return t.lo + (t.hi - t.lo) / 2 * (cos + 1)
+            return _out(head(cos[:, None]))
         parts = [u, v, (u - v).abs()] + ([] if self.shared_embedding else [u * v])
         return self._pair_head(self.dropout[task](torch.cat(parts, dim=-1)), task)  # 3H or 4H in
 

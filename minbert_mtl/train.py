@@ -350,6 +350,22 @@ def _train_step(s: Setup, steps: dict, where: str) -> tuple[dict, dict, str | No
     s.step_loss.after_step()
     return task_losses, weights, None
 
+def _start_log(s: Setup, st: RunState):
+    "`out_dir/steps.csv`: its header, and on resume the rows of the steps taken before."
+    if not s.world.main: return
+    path = s.out/'steps.csv'
+    rows = path.read_text().splitlines()[1:] if path.exists() and st.step else []
+    head = ','.join(['step', 'epoch', 'lr', 'loss'] + [f'{t}_loss' for t in s.cfg.tasks])
+    kept = [r for r in rows if int(r.split(',')[0]) < st.step]
+    atomic_write(path, lambda f: f.write(('\n'.join([head] + kept) + '\n').encode()))
+
+def _log_step(s: Setup, st: RunState, lr: float, losses: dict):
+    "A row of `steps.csv` per step that trained, to watch a run as it goes (pandas, a plot)."
+    if not s.world.main: return
+    row = [st.step, st.epoch, f'{lr:.6g}', f'{sum(l.item() for l in losses.values()):.6g}']
+    row += [f'{losses[t].item():.6g}' if t in losses else '' for t in s.cfg.tasks]
+    with open(s.out/'steps.csv', 'a') as f: f.write(','.join(map(str, row)) + '\n')
+
 def _step(s: Setup, st: RunState, steps: dict):
     "Set the learning rate, take one step, record it (or skip it, or stop, if it was not finite)."
     cfg = s.cfg
@@ -361,6 +377,7 @@ def _step(s: Setup, st: RunState, steps: dict):
     task_losses = mean_over(task_losses, s.world)  # the global batch's, for the history
     if problem is None:  # a step that rounding left empty trains nothing and records nothing
         if steps: st.record_step(steps, task_losses, weights, s.method.last_stats)
+        if steps: _log_step(s, st, lr, task_losses)
     elif cfg.skip_nonfinite:
         st.skipped += 1
         s.opt.zero_grad(set_to_none=True)
@@ -440,7 +457,7 @@ def _end_epoch(s: Setup, st: RunState, seconds: float):
     metrics, preds = None, None
     if main:
         metrics, preds = evaluate_sets(s.model, s.dev, s.tok, cfg.max_length,
-                                       cfg.eval_batch_size, s.device, s.precision)
+                                       cfg.eval_batch_size, s.device, s.precision, cfg.progress)
     metrics = from_main(metrics, s.world)
     rec = st.epoch_record(metrics, seconds)
     st.history.append(rec)
@@ -468,7 +485,7 @@ def _write_predictions(s: Setup, preds: dict, folder: Path):
         examples = load_examples(f, t, labeled=False)
         e = encode_examples(examples, s.tok, cfg.max_length, cfg.cache_dir)
         p = predict_task(s.model, e, s.tok, cfg.max_length, cfg.eval_batch_size, s.device,
-                         s.precision)
+                         s.precision, f'{t} test' if cfg.progress else None)
         write_predictions(folder/f'{t}-test-output.csv', t, e.ids, p)
 
 # %% ../nbs/16_train.ipynb #9adb9d74
@@ -495,7 +512,7 @@ def _with_defaults(saved: dict, out: Path) -> dict:
     if new: warnings.warn(f'{out}: saved before the fields {new}; they take their defaults')
     return {k: defaults[k] for k in new} | saved
 
-RUN_FILES = ('best', 'last', 'predictions', 'history.jsonl')  # what a run writes in out_dir
+RUN_FILES = ('best', 'last', 'predictions', 'history.jsonl', 'steps.csv')  # what a run writes
 
 
 def _fresh(out: Path, overwrite: bool, main: bool = True):
@@ -582,6 +599,7 @@ def run(config: TrainConfig | None = None, resume: bool = False, **overrides) ->
     s = _setup(cfg)
     st = _restore(s, saved) if saved is not None else RunState()
     if saved is None: _announce(s)
+    _start_log(s, st)
     items = _stream(s, st.step)
     with StopSignals() as stop:
         while st.epoch < cfg.epochs and not stalled(cfg, st):
