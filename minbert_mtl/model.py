@@ -12,7 +12,7 @@ from .data import TASKS, Task
 
 # %% auto #0
 __all__ = ['POOLINGS', 'MODEL_PAIR_MODES', 'HEADS', 'HEAD_ACTIVATIONS', 'HEAD_TASKS', 'pool', 'mlp', 'head_tasks',
-           'identity_linear', 'MultitaskBERT', 'class_weights', 'task_loss', 'mnr_loss']
+           'identity_linear', 'MultitaskBERT', 'class_weights', 'task_loss', 'mnr_loss', 'train_plain']
 
 # %% ../nbs/07_multitask.ipynb #dd88a04b
 POOLINGS = ('cls', 'pooler', 'mean')
@@ -259,3 +259,16 @@ def mnr_loss(u: Tensor, v: Tensor, scale: float = 20.0) -> Tensor:
     "Multiple-negatives ranking loss: each u_i (B, H) must pick its own v_i among the batch's v."
     scores = scale * F.normalize(u, dim=-1) @ F.normalize(v, dim=-1).T  # (B, B)
     return F.cross_entropy(scores, torch.arange(len(u), device=u.device))
+
+# %% ../nbs/07_multitask.ipynb #e5d0ce29
+def train_plain(model: MultitaskBERT, rounds: list[dict], opt) -> list[float]:
+    "The plain multitask loop over `rounds` ({task: batch} each): the summed loss of every step."
+    model.train()
+    losses = []
+    for batches in rounds:
+        loss = sum(task_loss(t, model.predict(b), b['labels']) for t, b in batches.items())
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    return losses
