@@ -162,7 +162,7 @@ def _resampled(task: str, pred: np.ndarray, gold: np.ndarray, idx: np.ndarray) -
 def _overall_draws(predictions: dict, gold: dict, idx: dict) -> np.ndarray:
     "The overall score of one run on every draw: (R,)."
     s = {t: _resampled(t, np.asarray(predictions[t], float), g, idx[t]) for t, g in gold.items()}
-    return sum(TASKS[t].unit({TASKS[t].score: v}) for t, v in s.items()) / len(s)
+    return sum(TASKS[t].to_unit(v) for t, v in s.items()) / len(s)
 
 
 def paired_bootstrap(base: list[dict], alt: list[dict], gold: dict, draws: int = 2000,

@@ -71,9 +71,12 @@ class Task:
         return f'{self.name}_corr' if self.kind == 'regression' else f'{self.name}_acc'
 
     def unit(self, metrics: dict) -> float:
-        "Its score on 0..1: the accuracy, or the correlation r as (r + 1) / 2."
-        v = metrics[self.score]
-        return (v + 1) / 2 if self.kind == 'regression' else v
+        "Its score (`score`) of `metrics` on 0..1 (`to_unit`)."
+        return self.to_unit(metrics[self.score])
+
+    def to_unit(self, value):
+        "A score on 0..1: an accuracy as it is, a correlation r as (r + 1) / 2."
+        return (value + 1) / 2 if self.kind == 'regression' else value
 
 
 TASKS = {}

@@ -360,10 +360,11 @@ def _start_log(s: Setup, st: RunState):
     atomic_write(path, lambda f: f.write(('\n'.join([head] + kept) + '\n').encode()))
 
 def _log_step(s: Setup, st: RunState, lr: float, losses: dict):
-    "A row of `steps.csv` per step that trained, to watch a run as it goes (pandas, a plot)."
+    """A row of `steps.csv` per step that trained, to watch a run as it goes (pandas, a plot):
+    the values `record_step` just kept (no second read of the tensors)."""
     if not s.world.main: return
-    row = [st.step, st.epoch, f'{lr:.6g}', f'{sum(l.item() for l in losses.values()):.6g}']
-    row += [f'{losses[t].item():.6g}' if t in losses else '' for t in s.cfg.tasks]
+    row = [st.step, st.epoch, f'{lr:.6g}', f'{st.losses[-1]:.6g}']
+    row += [f'{st.task_losses[t][-1]:.6g}' if t in losses else '' for t in s.cfg.tasks]
     with open(s.out/'steps.csv', 'a') as f: f.write(','.join(map(str, row)) + '\n')
 
 def _step(s: Setup, st: RunState, steps: dict):
@@ -377,7 +378,7 @@ def _step(s: Setup, st: RunState, steps: dict):
     task_losses = mean_over(task_losses, s.world)  # the global batch's, for the history
     if problem is None:  # a step that rounding left empty trains nothing and records nothing
         if steps: st.record_step(steps, task_losses, weights, s.method.last_stats)
-        if steps: _log_step(s, st, lr, task_losses)
+        if steps: _log_step(s, st, lr, task_losses)  # what record_step just kept
     elif cfg.skip_nonfinite:
         st.skipped += 1
         s.opt.zero_grad(set_to_none=True)
