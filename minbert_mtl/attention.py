@@ -8,10 +8,10 @@ import math
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
+from .dropout import dropout
 
 # %% auto #0
-__all__ = ['ATTENTION_IMPLS', 'plain_dropout', 'attention', 'additive_mask', 'SelfAttention', 'dropout_mask', 'dropout',
-           'Dropout']
+__all__ = ['ATTENTION_IMPLS', 'plain_dropout', 'attention', 'additive_mask', 'SelfAttention']
 
 # %% ../nbs/02_attention.ipynb #b685d594
 def plain_dropout(
@@ -99,45 +99,3 @@ class SelfAttention(nn.Module):
         else:
             out, _ = attention(q, k, v, mask, p, self.training)  # (B, h, T, d)
         return self.merge(out)  # (B, Tq, H)
-
-# %% ../nbs/02_attention.ipynb #5b4b6378
-def dropout_mask(
-    shape: tuple, p: float, dtype=torch.float32, generator: torch.Generator | None = None
-) -> Tensor:
-    "A float mask of `shape`: 0 with probability p' = round(p * 2^16) / 2^16, else 1 / (1 - p')."
-    k = min(round(p * 2**16), 2**16 - 1)  # p' = k / 2^16
-    n = math.prod(shape)
-    bits = torch.empty((n + 3) // 4, dtype=torch.int64)
-    bits.random_(-(2**63), None, generator=generator)  # all 64 bits random
-    r = bits.view(torch.int16)[:n].view(shape)  # four uniform 16-bit integers per draw
-    kept = (r >= k - 2**15).to(dtype)  # kept with probability 1 - p'
-    return kept.mul_(2**16 / (2**16 - k))  # scaled by 1 / (1 - p')
-
-
-def dropout(
-    x: Tensor, p: float, training: bool = True, generator: torch.Generator | None = None
-) -> Tensor:
-    "Inverted dropout: 16-bit masks on the CPU, PyTorch's `F.dropout` on other devices."
-    if not 0 <= p < 1:
-        raise ValueError(f'dropout probability must be in [0, 1), not {p!r}')
-    if not training or p == 0:
-        return x
-    if x.device.type != 'cpu' or torch.compiler.is_compiling():  # compiled: fused into a loop
-        return F.dropout(x, p, True)
-    return x * dropout_mask(x.shape, p, x.dtype, generator)
-
-
-class Dropout(nn.Module):
-    "`nn.Dropout` with the 16-bit CPU masks of `dropout`."
-
-    def __init__(self, p: float = 0.1):
-        super().__init__()
-        if not 0 <= p < 1:
-            raise ValueError(f'dropout probability must be in [0, 1), not {p!r}')
-        self.p = p
-
-    def forward(self, x: Tensor) -> Tensor:
-        return dropout(x, self.p, self.training)
-
-    def extra_repr(self) -> str:
-        return f'p={self.p}'

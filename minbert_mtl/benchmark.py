@@ -10,7 +10,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from fastcore.script import call_parse
-from .attention import dropout
+from .dropout import dropout
 from .bert import BertModel
 from .data import TASKS, bucket_batches, course_file, encode_examples, load_examples
 from .data import make_batch, padded_tokens, random_batches

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import sys
+import textwrap
 import traceback
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -263,6 +264,8 @@ def _display():
 
 
 def _short(x, n: int = 120) -> str:
+    if getattr(x, 'ndim', None) == 0 and hasattr(x, 'item'):  # a numpy or torch scalar: its number
+        x = x.item()
     s = ' '.join(repr(x).split())
     return s if len(s) <= n else s[: n - 3] + '...'
 
@@ -282,6 +285,16 @@ def compared(x, y, names=('left', 'right')) -> str:
         a, b = x.detach().flatten()[i].item(), y.detach().flatten()[i].item()
         return (f'largest difference {d[i].item():.3g} at {at}: {names[0]} {a:.6g}, '
                 f'{names[1]} {b:.6g}')
+    if isinstance(x, (list, tuple)) and isinstance(y, (list, tuple)):
+        try:
+            i = next(i for i, (a, b) in enumerate(zip(x, y)) if not bool(a == b))
+        except (StopIteration, RuntimeError, ValueError):  # none differs, or tensors inside
+            i = None
+        if i is not None:
+            return (f'first difference at [{i}]: {names[0]} {_short(x[i])}, '
+                    f'{names[1]} {_short(y[i])}')
+        if len(x) != len(y):
+            return f'lengths differ: {names[0]} {len(x)}, {names[1]} {len(y)}'
     return f'{names[0]} is {_short(x)}, {names[1]} is {_short(y)}'
 
 
@@ -293,6 +306,25 @@ def _values(line: str, ns: dict) -> str:
     except (SyntaxError, IndexError):
         return ''
     t = getattr(node, 'test', None)
+    call = node.value if isinstance(node, ast.Expr) else None
+    if isinstance(call, ast.Call) and ast.unparse(call.func) == 'test_fail' and call.args:
+        try:  # what the call raised, if anything
+            eval(compile(ast.Expression(call.args[0]), '<check>', 'eval'), dict(ns))()
+        except Exception as err:
+            return f'it raised {type(err).__name__}: {_short(str(err))}'
+        except BaseException:
+            return ''
+        return 'it raised nothing'
+    if isinstance(node, ast.Expr) and getattr(node.value, 'func', None) is not None:
+        t = node.value  # a call: test_eq(a, b), test_close(a, b, eps=...)
+    if isinstance(t, ast.BoolOp) and isinstance(t.op, ast.And):  # the first part that is false
+        for part in t.values:
+            try:
+                if not eval(compile(ast.Expression(part), '<check>', 'eval'), dict(ns)):
+                    why = _values(f'assert {ast.unparse(part)}', ns)
+                    return f'`{ast.unparse(part)}` is false' + (f': {why}' if why else '')
+            except Exception:
+                return ''
     if isinstance(t, ast.Call) and len(t.args) >= 2:
         sides = t.args[:2]
     elif isinstance(t, ast.Compare) and len(t.ops) == 1:  # ==, <, ...: both sides' values
@@ -309,8 +341,9 @@ def _values(line: str, ns: dict) -> str:
     return compared(x, y, names)
 
 
-def _trimmed(text: str, lines: int = 6) -> str:
-    rows = text.strip().splitlines()
+def _trimmed(text: str, lines: int = 6, width: int = 160) -> str:
+    "At most `lines` lines of at most `width` characters."
+    rows = [r if len(r) <= width else r[:width - 4] + ' ...' for r in text.strip().splitlines()]
     return '\n'.join(rows[:lines] + (['...'] if len(rows) > lines else []))
 
 
@@ -327,10 +360,13 @@ def _in_words(e: BaseException, where: str, source: str, path: Path, ns: dict) -
         name = tb.tb_frame.f_code.co_qualname
         return f'{name} is not written yet' + (f' ({e})' if str(e) else '') + earlier
     here = [f for f in frames if f.filename == where]
-    line = source.splitlines()[here[-1].lineno - 1].strip() if here else ''
+    rows = source.splitlines()
+    first, last = (here[-1].lineno, here[-1].end_lineno or here[-1].lineno) if here else (1, 0)
+    line, statement = rows[first - 1].strip() if here else '', '\n'.join(rows[first - 1:last])
     what = 'is false' if isinstance(e, AssertionError) else f'raised {type(e).__name__}'
-    detail = f': {_trimmed(str(e))}' if str(e) else ''
-    values = _values(line, ns) if isinstance(e, AssertionError) and not str(e) else ''
+    values = _values(textwrap.dedent(statement), ns) if isinstance(e, AssertionError) else ''
+    tested = values and line.startswith('test_')  # its values say more than its dump
+    detail = f': {_trimmed(str(e))}' if str(e) and not tested else ''
     return f'{where}: `{line}` {what}{detail}' + (f'\n  {values}' if values else '') + earlier
 
 
@@ -354,8 +390,9 @@ def _code_cells(nb: dict) -> list[tuple[str, str]]:
     return out
 
 
-def check(path, slow: bool = True) -> dict[str, str | None]:
-    "{exercise: None if its cells ran, else its first failure in words} of a student notebook."
+def check(path, slow: bool = True, until: str | None = None) -> dict[str, str | None]:
+    """{exercise: None if its cells ran, else its first failure in words} of a student notebook;
+    with `until` (an exercise's name), the cells up to the end of that exercise's tests only."""
     import matplotlib
 
     matplotlib.use('Agg')
@@ -370,6 +407,8 @@ def check(path, slow: bool = True) -> dict[str, str | None]:
     try:
         for src, where in cells:
             found = exercises_in(src)
+            if found and until in current.split(', '):
+                break
             if found:
                 current = ', '.join(e.name for e in found)
                 results[current] = None
@@ -383,6 +422,8 @@ def check(path, slow: bool = True) -> dict[str, str | None]:
             plt.close('all')
     finally:
         os.chdir(here)
+    if until is not None and not any(until in k.split(', ') for k in results):
+        raise ValueError(f'{path.name} has no exercise {until!r}; it has: ' + ', '.join(results))
     return results
 
 # %% ../nbs/21_exercises.ipynb #ebd03d84
@@ -425,13 +466,18 @@ def check_cli(argv: list[str] | None = None):
         "Run student notebooks' cells in order; per exercise, passed or its first failure."))
     p.add_argument('notebooks', nargs='+')
     p.add_argument('--fast', action='store_true', help='skip the cells flagged slow')
+    p.add_argument('--until', metavar='EXERCISE', default=None,
+                   help='stop after the tests of this exercise (the one you are writing)')
     p.add_argument('--expect', choices=('pass', 'fail'), default='pass', help=(
         "exit 1 unless everything passed ('pass', the default) or unless the set-up passed and "
         "every exercise failed ('fail': the stubs, so that no test passes without an answer)"))
     a = p.parse_args(argv)
     ok = True
     for nb in a.notebooks:
-        results = check(nb, slow=not a.fast)
+        try:
+            results = check(nb, slow=not a.fast, until=a.until)
+        except ValueError as e:
+            sys.exit(f'minbert_check: {e}')
         print(Path(nb).name)
         for name, failure in results.items():
             print(f'  {name}: ' + ('passed' if failure is None else f'FAILED, {failure}'))

@@ -13,7 +13,7 @@ from .bert import BertConfig, BertModel
 from .tokenizer import SPECIAL_TOKENS
 
 # %% auto #0
-__all__ = ['tiny_pretrained', 'tiny_data']
+__all__ = ['tiny_pretrained', 'tiny_data', 'tiny_problem']
 
 # %% ../nbs/A2_fixtures.ipynb #fixt0004
 def tiny_pretrained(folder: Path, seed=0) -> Path:
@@ -70,3 +70,18 @@ def tiny_data(folder: Path, n=120, seed=0) -> Path:
                enumerate(zip(pairs, gaps))]
         _course_file(folder / f'sts-{split}.csv', cols + label('similarity'), sts)
     return folder
+
+# %% ../nbs/A2_fixtures.ipynb #fixtprob
+def tiny_problem(seed=0):
+    """Two tasks on one shared layer: `(shared, head_a, head_b, losses)`, where `losses(rows)` is
+    {task: mean squared error} over those rows of a batch of 16 (the gradient methods' tests)."""
+    torch.manual_seed(seed)
+    shared, h1, h2 = torch.nn.Linear(4, 6), torch.nn.Linear(6, 1), torch.nn.Linear(6, 1)
+    x = torch.randn(16, 4)
+    y1, y2 = x.sum(1, keepdim=True), -2 * x[:, :1]
+
+    def losses(rows=slice(None)):  # the mean losses over these rows of the batch
+        z = torch.tanh(shared(x[rows]))
+        return {'a': ((h1(z) - y1[rows]) ** 2).mean(), 'b': ((h2(z) - y2[rows]) ** 2).mean()}
+
+    return shared, h1, h2, losses

@@ -82,9 +82,9 @@ class StopSignals:
     def _handler(self, signum, frame):
         if self.signum == signal.SIGINT and signum == signal.SIGINT:
             raise KeyboardInterrupt
-        if self.signum is None and self.said:
+        first, self.signum = self.signum is None, signum  # set before saying: a second signal
+        if first and self.said:  # may come as soon as the words are out
             print(self.said, file=sys.stderr, flush=True)
-        self.signum = signum
 
     def __enter__(self):
         if threading.current_thread() is threading.main_thread():

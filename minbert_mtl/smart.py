@@ -11,10 +11,11 @@ import torch.nn.functional as F
 from torch import nn, Tensor
 
 # %% auto #0
-__all__ = ['divergence', 'adversarial_delta', 'smart_regularizer', 'EMATeacher', 'bregman_divergence', 'bregman_term']
+__all__ = ['symmetric_kl', 'divergence', 'adversarial_delta', 'smart_regularizer', 'EMATeacher', 'bregman_divergence',
+           'bregman_term']
 
 # %% ../nbs/13_smart.ipynb #c7641d4b
-def _sym_kl_logp(lp: Tensor, lq: Tensor) -> Tensor:
+def symmetric_kl(lp: Tensor, lq: Tensor) -> Tensor:
     """KL(p||q) + KL(q||p) from log-probabilities (B, C): summed over classes, averaged over the
     batch."""
     return ((lp.exp() - lq.exp()) * (lp - lq)).sum(-1).mean()
@@ -24,9 +25,9 @@ def divergence(kind: str, p: Tensor, q: Tensor) -> Tensor:
     """l_s: symmetric KL for 'multiclass' logits (B, C) and 'binary' logits (B,); squared error for
     'regression' (B,)."""
     if kind == 'multiclass':
-        return _sym_kl_logp(F.log_softmax(p.float(), -1), F.log_softmax(q.float(), -1))
+        return symmetric_kl(F.log_softmax(p.float(), -1), F.log_softmax(q.float(), -1))
     if kind == 'binary':  # a Bernoulli per logit: the distribution (sigmoid(z), 1 - sigmoid(z))
-        return _sym_kl_logp(
+        return symmetric_kl(
             torch.stack([F.logsigmoid(p.float()), F.logsigmoid(-p.float())], -1),
             torch.stack([F.logsigmoid(q.float()), F.logsigmoid(-q.float())], -1),
         )
