@@ -39,7 +39,9 @@ def front_matter(nb) -> dict:
     for key in ('title', 'description', 'output-file'):  # values may wrap onto indented lines
         m = re.search(rf'^{key}:(.*(?:\n  .*)*)', text, re.M)
         if m:
-            fm[key] = ' '.join(m.group(1).split()).strip('\'"')
+            raw = ' '.join(m.group(1).split())  # YAML: '' is one quote in a '...' string
+            quoted = len(raw) > 1 and raw[0] == raw[-1] == "'"
+            fm[key] = raw[1:-1].replace("''", "'") if quoted else raw.strip('"')
     nb.cells.pop(0)
     return fm
 
