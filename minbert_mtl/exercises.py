@@ -298,29 +298,30 @@ def compared(x, y, names=('left', 'right')) -> str:
     return f'{names[0]} is {_short(x)}, {names[1]} is {_short(y)}'
 
 
+def _eval(node: ast.expr, ns: dict):
+    "The value of an expression node in a copy of the notebook's namespace."
+    return eval(compile(ast.Expression(node), '<check>', 'eval'), dict(ns))
+
+
 def _values(line: str, ns: dict) -> str:
-    """A failed `assert torch.allclose(a, b)` (or `torch.equal`, `a == b`): both sides evaluated
-    again in the notebook's namespace and compared."""
+    """A failed check, in values: of `assert torch.allclose(a, b)` (or `torch.equal`, `a == b`,
+    `test_eq(a, b)`, `test_close(a, b)`) both sides evaluated again in the notebook's namespace
+    and compared; of `assert a and b` the part that is false; of `test_fail(f)` what f raised."""
     try:
         node = ast.parse(line).body[0]
     except (SyntaxError, IndexError):
         return ''
-    t = getattr(node, 'test', None)
-    call = node.value if isinstance(node, ast.Expr) else None
-    if isinstance(call, ast.Call) and ast.unparse(call.func) == 'test_fail' and call.args:
+    t = node.value if isinstance(node, ast.Expr) else getattr(node, 'test', None)  # call or test
+    if isinstance(t, ast.Call) and ast.unparse(t.func) == 'test_fail' and t.args:
         try:  # what the call raised, if anything
-            eval(compile(ast.Expression(call.args[0]), '<check>', 'eval'), dict(ns))()
-        except Exception as err:
+            _eval(t.args[0], ns)()
+        except (Exception, SystemExit) as err:
             return f'it raised {type(err).__name__}: {_short(str(err))}'
-        except BaseException:
-            return ''
         return 'it raised nothing'
-    if isinstance(node, ast.Expr) and getattr(node.value, 'func', None) is not None:
-        t = node.value  # a call: test_eq(a, b), test_close(a, b, eps=...)
     if isinstance(t, ast.BoolOp) and isinstance(t.op, ast.And):  # the first part that is false
         for part in t.values:
             try:
-                if not eval(compile(ast.Expression(part), '<check>', 'eval'), dict(ns)):
+                if not _eval(part, ns):
                     why = _values(f'assert {ast.unparse(part)}', ns)
                     return f'`{ast.unparse(part)}` is false' + (f': {why}' if why else '')
             except Exception:
@@ -332,7 +333,7 @@ def _values(line: str, ns: dict) -> str:
     else:
         return ''
     try:
-        x, y = (eval(compile(ast.Expression(s), '<check>', 'eval'), dict(ns)) for s in sides)
+        x, y = (_eval(s, ns) for s in sides)
     except Exception:
         return ''
     names = tuple(f'`{ast.unparse(s)}`' for s in sides)
@@ -400,6 +401,9 @@ def check(path, slow: bool = True, until: str | None = None) -> dict[str, str | 
 
     path = Path(path).resolve()
     cells = _code_cells(json.loads(path.read_text()))
+    names = [e.name for src, _ in cells for e in exercises_in(src)]
+    if until is not None and until not in names:
+        raise ValueError(f'{path.name} has no exercise {until!r}; it has: ' + ', '.join(names))
     results, current, ns = {SETUP_LABEL: None}, SETUP_LABEL, {'__name__': '__main__'}
     ns['display'] = _display()
     here = os.getcwd()
@@ -422,8 +426,6 @@ def check(path, slow: bool = True, until: str | None = None) -> dict[str, str | 
             plt.close('all')
     finally:
         os.chdir(here)
-    if until is not None and not any(until in k.split(', ') for k in results):
-        raise ValueError(f'{path.name} has no exercise {until!r}; it has: ' + ', '.join(results))
     return results
 
 # %% ../nbs/21_exercises.ipynb #ebd03d84
