@@ -2,14 +2,18 @@
 # The default run's whole time with the code of one commit: train, score dev, write predictions,
 # on 2 threads, with nothing else running. Writes results/speed/LABEL/: timing.json (seconds of
 # run(), fp32 matmul GFLOP/s measured before and after, dev scores, commit, date), time.txt (wall
-# seconds and peak resident KiB of the whole process) and log.txt; the CPU, and the load average
-# before and after (machine_alone: idle before, and no more than the run's own threads after).
+# seconds and peak resident KiB of the whole process), history.jsonl and log.txt; the CPU, and the
+# load average before and after (machine_alone: idle before, and no more than the run's own threads
+# after).
 # The course data must be in $MINBERT_DATA. Run it for two commits one after the other and divide
 # their seconds.
 #
 #   bash benchmarks/default_run.sh 1f576e9 old          # the default of 2026-11-28
 #   bash benchmarks/default_run.sh HEAD new             # the default now
 #   bash benchmarks/default_run.sh HEAD rr "schedule='round_robin', epochs=1"   # run() keywords
+#   # the default recipe's learning curves: its 1,341 steps as nine epochs of 149, 500 training
+#   # examples per task scored beside dev after each (the last epoch is the default run itself)
+#   bash benchmarks/default_run.sh HEAD curves "steps_per_epoch=149, epochs=9, eval_train=500"
 set -euo pipefail
 commit=$(git rev-parse --short "${1:?a commit}")
 label=${2:?a label}
@@ -38,5 +42,6 @@ json.dump({'which': '$label', 'commit': '$commit', 'overrides': \"$overrides\", 
            'machine_alone': load[0][0] < 0.5 and load[1][0] < os.cpu_count() + 0.5},
           open('$out/timing.json', 'w'), indent=1)
 " > "$out/log.txt" 2>&1
+cp "$code/run/history.jsonl" "$out/history.jsonl"  # each epoch's losses and dev (and train) scores
 rm -rf "$code"
 cat "$out/time.txt"

@@ -16,9 +16,9 @@ from .experiments import ALL, BASELINE, BUDGETS, _launch, _resumable, slug
 from .metrics import accuracy, pearson
 
 # %% auto #0
-__all__ = ['QUESTIONS', 'SMALLEST', 'Question', 'run_name', 'plan', 'run_answers', 'dev_gold', 'task_score', 'rescore',
-           't_interval', 'min_detectable', 'paired_bootstrap', 'verdict', 'compare', 'read_records', 'answers',
-           'answers_markdown', 'write_answers', 'answers_cli']
+__all__ = ['OVERFIT', 'ENCODER_PENALTY', 'L1_WEIGHT', 'QUESTIONS', 'SMALLEST', 'Question', 'run_name', 'plan', 'run_answers',
+           'dev_gold', 'task_score', 'rescore', 't_interval', 'min_detectable', 'paired_bootstrap', 'verdict',
+           'compare', 'read_records', 'answers', 'answers_markdown', 'write_answers', 'answers_cli']
 
 # %% ../nbs/18b_answers.ipynb #ans05be9
 @dataclass(frozen=True)
@@ -30,6 +30,15 @@ class Question:
     seeds: int = 3                          # seeds 0 .. seeds-1 of each side
     confound: str = ''                      # what else differs between the sides
 
+
+# a budget at which the plain run overfits: the quick budget's 16,000 examples drawn from a tenth
+# of each task's (2,741 in all, so about six passes), in six epochs, each ending with 500 of
+# each task's examples scored beside dev (train against dev)
+OVERFIT = dict(train_fraction=0.1, epochs=6, eval_train=500)
+# the encoder penalties' weights give each penalty's gradient a norm of about 0.05: ||w||_2 and
+# ||w - w0||_2 have gradients of norm 1, ||w||_inf one entry of 1, ||w||_1 sqrt(22.7M) entries of 1
+ENCODER_PENALTY = dict(penalty_scope='encoder', penalty_weight=0.05)
+L1_WEIGHT = 1e-5
 
 QUESTIONS = {
     'fine-tune': Question('Fine-tune the encoder, rather than train heads on a frozen one?',
@@ -69,6 +78,33 @@ QUESTIONS = {
         'SMART at the same training time, rather than none?', {},
         dict(smart_tasks=ALL, train_examples=6_000), 3,
         'SMART steps cost about 2.7x (the benchmark): 6,000 examples against 16,000'),
+    'sequential': Question(
+        'Sequential (each task in turn), rather than proportional?', {},
+        dict(schedule='sequential', train_fraction=0.584), 3,
+        "58.4% of each task's examples in turn, so the 16,000 reach every task, in the shares "
+        "proportional gives them"),
+    # regularizers where the plain run overfits (OVERFIT), on the encoder as the reports did
+    'smart, overfitting': Question(
+        'SMART, where the plain run overfits?', OVERFIT, OVERFIT | dict(smart_tasks=ALL), 3,
+        'SMART costs about 2.7x the time per step'),
+    'bregman, overfitting': Question(
+        'SMART with the Bregman proximal term, where the plain run overfits?', OVERFIT,
+        OVERFIT | dict(smart_tasks=ALL, bregman_tasks=ALL), 3,
+        "SMART and the teacher's forward pass cost several times the time per step"),
+    'l2 encoder, overfitting': Question(
+        'An L2 penalty on the encoder, where the plain run overfits?', OVERFIT,
+        OVERFIT | ENCODER_PENALTY | dict(penalty_p=2), 3, 'one weight (0.05), not tuned'),
+    'l1 encoder, overfitting': Question(
+        'An L1 penalty on the encoder, where the plain run overfits?', OVERFIT,
+        OVERFIT | ENCODER_PENALTY | dict(penalty_p=1, penalty_weight=L1_WEIGHT), 3,
+        'one weight (1e-5), not tuned'),
+    'l-inf encoder, overfitting': Question(
+        'An L-inf penalty on the encoder, where the plain run overfits?', OVERFIT,
+        OVERFIT | ENCODER_PENALTY | dict(penalty_p='inf'), 3, 'one weight (0.05), not tuned'),
+    'l2-sp, overfitting': Question(
+        'L2-SP (the distance from the pretrained encoder), where the plain run overfits?',
+        OVERFIT, OVERFIT | ENCODER_PENALTY | dict(penalty_p=2, penalty_from_pretrained=True), 3,
+        'one weight (0.05), not tuned'),
 }
 
 

@@ -84,10 +84,14 @@ class TrainConfig:
     steps_per_epoch: int | None = integer(None, 1, none=True)
     # a budget: examples of the whole run, split over epochs
     train_examples: int | None = integer(None, 1, none=True)
+    # the part of each task's training examples a run may use, drawn by the seed; 1: all of them
+    train_fraction: float = number(1.0, 0, 1, lo_open=True)
     batch_size: int = integer(32, 1)    # per task and step (proportional: the average)
     # parts of batch_size a step is taken in: batch_size x grad_accum x processes per task
     grad_accum: int = integer(1, 1)
     eval_batch_size: int = integer(128, 1)  # examples per batch when predicting
+    # score this many training examples per task beside dev each epoch (train vs dev); None: no
+    eval_train: int | None = integer(None, 1, none=True)
     # None: 1e-3 for 'pretrain', 5e-5 for 'finetune'
     lr: float | None = number(None, 0, 1, none=True, lo_open=True)
     lr_decay: float = number(1.0, 0, 1, lo_open=True)  # learning rate multiplier after each epoch

@@ -14,7 +14,8 @@ CURVE_KEYS = ('overall', 'sst_acc', 'para_acc', 'sts_corr')
 
 
 def plot_curves(runs: dict, keys=CURVE_KEYS, title: str = ''):
-    "Training loss and dev metrics per epoch for several runs: {name: run() result}."
+    """Training loss and dev metrics per epoch for several runs: {name: run() result}; where the
+    history scored training examples too (`eval_train`), their metric dashed in the run's colour."""
     import matplotlib.pyplot as plt
 
     keys = [k for k in keys if all(k in h['dev'] for r in runs.values() for h in r['history'])]
@@ -23,10 +24,14 @@ def plot_curves(runs: dict, keys=CURVE_KEYS, title: str = ''):
         ep = [h['epoch'] + 1 for h in r['history']]
         axes[0].plot(ep, [h['train_loss'] for h in r['history']], marker='o', label=name)
         for ax, k in zip(axes[1:], keys):
-            ax.plot(ep, [h['dev'][k] for h in r['history']], marker='o', label=name)
+            line, = ax.plot(ep, [h['dev'][k] for h in r['history']], marker='o', label=name)
+            if all(k in h.get('train', {}) for h in r['history']):
+                ax.plot(ep, [h['train'][k] for h in r['history']], ls='--', marker='.',
+                        color=line.get_color(), label=f'{name}, train')
     axes[0].set(title='train loss', xlabel='epoch')
     for ax, k in zip(axes[1:], keys):
-        ax.set(title=f'dev {k}', xlabel='epoch')
+        ax.set(title=f'{k}: dev' + (', train dashed' if len(ax.lines) > len(runs) else ''),
+               xlabel='epoch')
     axes[-1].legend(fontsize=8)
     if title:
         fig.suptitle(title)

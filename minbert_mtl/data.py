@@ -15,7 +15,7 @@ from .tokenizer import BertTokenizer, pad_rows, truncate_pair
 # %% auto #0
 __all__ = ['KINDS', 'TASKS', 'CACHE_VERSION', 'DEFAULT_CACHE', 'PAIR_MODES', 'Task', 'register_task', 'overall_tasks',
            'overall_of', 'course_file', 'Examples', 'DataError', 'load_examples', 'Encoded', 'encode_examples',
-           'bucket_batches', 'random_batches', 'padded_tokens', 'make_batch', 'to_device']
+           'subset', 'sample', 'bucket_batches', 'random_batches', 'padded_tokens', 'make_batch', 'to_device']
 
 # %% ../nbs/06_data.ipynb #c6458836
 KINDS = ('multiclass', 'binary', 'regression')  # cross-entropy, BCE with logits, MSE
@@ -304,6 +304,19 @@ def encode_examples(
             ex.labels, dtype=torch.long if TASKS[ex.task].integer else torch.float
         )
     return Encoded(ex.task, ex.ids, cols, labels)
+
+# %% ../nbs/06_data.ipynb #b845e69d
+def subset(enc: Encoded, idx) -> Encoded:
+    "The examples `idx` of `enc` (ids, pieces and labels), in that order."
+    idx = [int(i) for i in idx]
+    labels = None if enc.labels is None else enc.labels[torch.tensor(idx, dtype=torch.long)]
+    return Encoded(enc.task, [enc.ids[i] for i in idx],
+                   [[col[i] for i in idx] for col in enc.pieces], labels)
+
+
+def sample(n: int, k: int, rng: np.random.Generator) -> np.ndarray:
+    "`min(k, n)` of the indices 0 .. n-1, drawn without repeats by `rng`, sorted."
+    return np.sort(rng.choice(n, size=min(k, n), replace=False))
 
 # %% ../nbs/06_data.ipynb #84b84843
 def bucket_batches(

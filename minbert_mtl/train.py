@@ -15,6 +15,7 @@ from .bert import BertModel
 from .compiled import FusedAdamW, compile_encoder
 from .config import RECIPES, RESUME_FREE, TrainConfig, train_parser
 from .data import TASKS, course_file, encode_examples, load_examples
+from .data import sample, subset
 from .data import make_batch, to_device
 from .datadir import atomic_write, find_data_dir
 from .distributed import World, all_reduce_mean_, any_process, from_main
@@ -81,6 +82,7 @@ class Setup:
     world: World = World()         # this process among the training processes (torchrun)
     ddp: torch.nn.Module | None = None  # the step's losses in DistributedDataParallel, if several
     owns_group: bool = False       # run() joined the process group, and leaves it at the end
+    train_eval: dict = field(default_factory=dict)  # {task: Encoded} scored beside dev (eval_train)
 
 def _build_model(cfg: TrainConfig, tok: BertTokenizer, device: torch.device) -> MultitaskBERT:
     "The pretrained encoder with the configured heads; the encoder frozen for option 'pretrain'."
@@ -145,6 +147,19 @@ def _distribute(s: Setup, world: World, owns: bool) -> Setup:
     return s
 
 
+def _kept(cfg: TrainConfig, train: dict) -> dict:
+    "`train_fraction` of each task's training examples, drawn by the seed (all of them at 1)."
+    if cfg.train_fraction == 1: return train
+    rng = np.random.default_rng((cfg.seed, 1))  # a stream of its own: the others are untouched
+    return {t: subset(e, sample(len(e), max(1, round(cfg.train_fraction * len(e))), rng))
+            for t, e in train.items()}
+
+def _train_sample(cfg: TrainConfig, train: dict) -> dict:
+    "`eval_train` of the examples each task trains on, drawn by the seed: scored beside dev."
+    if cfg.eval_train is None: return {}
+    rng = np.random.default_rng((cfg.seed, 2))
+    return {t: subset(e, sample(len(e), cfg.eval_train, rng)) for t, e in train.items()}
+
 def _setup(cfg: TrainConfig) -> Setup:
     "Data, model, gradient method and optimizer of a run."
     world, device, owns = _world_and_device(cfg)
@@ -158,7 +173,7 @@ def _setup(cfg: TrainConfig) -> Setup:
     def encoded(task, split):
         examples = load_examples(course_file(data_dir, task, split), task)
         return encode_examples(examples, tok, cfg.max_length, cfg.cache_dir)
-    train = {t: encoded(t, 'train') for t in cfg.tasks}
+    train = _kept(cfg, {t: encoded(t, 'train') for t in cfg.tasks})
     dev = {t: encoded(t, 'dev') for t in cfg.tasks}
     model = _build_model(cfg, tok, device)
     if cfg.compile: compile_encoder(model.bert)
@@ -175,6 +190,7 @@ def _setup(cfg: TrainConfig) -> Setup:
     step_loss = StepLoss(cfg, model, class_w, aux_gen)
     s = Setup(cfg, out, device, precision, data_dir, tok, train, dev, model, method, opt,
               step_loss, shared, specific, aux_gen, *_run_length(cfg, train, world))
+    s.train_eval = _train_sample(cfg, train)
     return _distribute(s, world, owns)
 
 # %% ../nbs/16_train.ipynb #7eca6349
@@ -461,6 +477,9 @@ def _end_epoch(s: Setup, st: RunState, seconds: float):
                                        cfg.eval_batch_size, s.device, s.precision, cfg.progress)
     metrics = from_main(metrics, s.world)
     rec = st.epoch_record(metrics, seconds)
+    if s.train_eval and main:  # the same model on examples it trained on: how far apart
+        rec['train'] = evaluate_sets(s.model, s.train_eval, s.tok, cfg.max_length,
+                                     cfg.eval_batch_size, s.device, s.precision, False)[0]
     st.history.append(rec)
     if main: print(_summary(rec))
     lines = ''.join(json.dumps(r) + '\n' for r in st.history)
