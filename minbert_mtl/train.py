@@ -209,6 +209,15 @@ class RunState:
     examples: dict = field(default_factory=dict)      # this epoch: {task: examples trained on}
     grad_stats: list = field(default_factory=list)    # this epoch: gradient diagnostics, per step
     weights: dict = field(default_factory=dict)       # the method's task weights at the last step
+    elapsed: float = 0.0           # this epoch's training seconds at the last save
+
+    def start_clock(self):
+        "Time this epoch from now, counting what it trained before a resume."
+        self._t0 = time.time() - self.elapsed
+
+    def seconds(self) -> float:
+        "This epoch's training seconds so far, in this process and before it."
+        return time.time() - self._t0
 
     def record_step(self, steps: dict, losses: dict, weights: dict, stats: dict | None):
         "A step that trained: its losses, examples, task weights and diagnostics."
@@ -232,6 +241,8 @@ class RunState:
         self.epoch += 1
         self.done, self.drawn = 0, 0
         self.losses, self.task_losses, self.examples, self.grad_stats = [], {}, {}, []
+        self.elapsed = 0.0
+        self.start_clock()
 
 # %% ../nbs/16_train.ipynb #6fccf7e9
 def _epoch_budget(cfg: TrainConfig, epoch: int) -> int | None:
@@ -412,6 +423,7 @@ def _save_last(s: Setup, st: RunState):
     weights) with every process's random state (each draws its own dropout masks)."""
     rngs = gather_to_main(rng_states(aux=s.aux_gen), s.world)
     if not s.world.main: return
+    st.elapsed = st.seconds()
     teacher = s.step_loss.teacher
     save_state(s.out/'last', {
         'config': s.cfg.to_dict(), 'run': dataclasses.asdict(st),
@@ -623,9 +635,9 @@ def run(config: TrainConfig | None = None, resume: bool = False, **overrides) ->
     items = _stream(s, st.step)
     with StopSignals() as stop:
         while st.epoch < cfg.epochs and not stalled(cfg, st):
-            t0 = time.time()
+            st.start_clock()
             _train_epoch(s, st, items, stop)
-            _end_epoch(s, st, time.time() - t0)
+            _end_epoch(s, st, st.seconds())
     if s.owns_group: torch.distributed.destroy_process_group()
     if s.world.main: _report(cfg, st, started)
     best = st.best
