@@ -5,7 +5,7 @@
 # %% ../nbs/18b_answers.ipynb #ans034c9
 from __future__ import annotations
 import json, shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 import numpy as np
 from fastcore.script import call_parse
@@ -16,9 +16,10 @@ from .experiments import ALL, BASELINE, BUDGETS, _launch, _resumable, slug
 from .metrics import accuracy, pearson
 
 # %% auto #0
-__all__ = ['OVERFIT', 'ENCODER_PENALTY', 'L1_WEIGHT', 'QUESTIONS', 'SMALLEST', 'Question', 'run_name', 'plan', 'run_answers',
-           'dev_gold', 'task_score', 'rescore', 't_interval', 'min_detectable', 'paired_bootstrap', 'verdict',
-           'compare', 'read_records', 'answers', 'answers_markdown', 'write_answers', 'answers_cli']
+__all__ = ['OVERFIT', 'ENCODER_PENALTY', 'L1_WEIGHT', 'QUESTIONS', 'CONFIRM', 'SMALLEST', 'Question', 'run_name', 'plan',
+           'questions_at', 'run_answers', 'dev_gold', 'task_score', 'rescore', 't_interval', 'min_detectable',
+           'paired_bootstrap', 'verdict', 'compare', 'read_records', 'answers', 'answers_markdown', 'write_answers',
+           'answers_cli']
 
 # %% ../nbs/18b_answers.ipynb #ans05be9
 @dataclass(frozen=True)
@@ -123,6 +124,17 @@ def plan(questions: dict = QUESTIONS) -> list[tuple[dict, int]]:
             need[slug(o)] = (o, max(have, q.seeds))
     top = max(n for _, n in need.values())
     return [(o, s) for s in range(top) for o, n in need.values() if s < n]
+
+
+# the headline questions, asked again at the default budget (54,796 examples in two epochs,
+# 128 tokens, batches of 32 per task), on three seeds: about six times a quick run's compute
+CONFIRM = ('multitask', 'round-robin', 'pcgrad')
+
+
+def questions_at(budget: str) -> dict:
+    "The questions a budget answers: every one at 'quick'; at another, `CONFIRM` on 3 seeds."
+    if budget == 'quick': return QUESTIONS
+    return {k: replace(QUESTIONS[k], seeds=3) for k in CONFIRM}
 
 # %% ../nbs/18b_answers.ipynb #ans1096b
 def run_answers(budget: str = 'quick', results_dir='runs/answers-results', runs_dir='runs/answers',
@@ -308,7 +320,8 @@ def answers_cli(
     "Train what the questions still need (with --train), then write the answers table."
     if budget not in BUDGETS: raise SystemExit(f'minbert_answers: budgets are {list(BUDGETS)}')
     base = dict(data_dir=data_dir) if data_dir else None
-    if train: run_answers(budget, results_dir, runs_dir, base, limit=limit)
+    qs = questions_at(budget)
+    if train: run_answers(budget, results_dir, runs_dir, base, qs, limit)
     folder = Path(results_dir) / budget
     folder.mkdir(parents=True, exist_ok=True)
-    print(write_answers(answers(folder, data_dir), folder).read_text())
+    print(write_answers(answers(folder, data_dir, qs), folder).read_text())

@@ -8,18 +8,21 @@ import argparse, json
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['SECTIONS', 'HEADLINE', 'timed_runs', 'duration', 'timed_table', 'results_page', 'headline', 'write_results_page',
-           'report_cli']
+__all__ = ['SECTIONS', 'HEADLINE', 'timed_runs', 'duration', 'timed_table', 'curves_table', 'results_page', 'headline',
+           'write_results_page', 'report_cli']
 
 # %% ../nbs/18c_report.ipynb #05a885f6
 def timed_runs(folder) -> dict[str, dict]:
-    "{label: record} of `folder/speed/*/timing.json`, with `peak_gib` from `time.txt`."
+    """{label: record} of `folder/speed/*/timing.json`, with `peak_gib` from `time.txt` and the
+    epochs of `history.jsonl` where the run kept it."""
     runs = {}
     for f in sorted(Path(folder).glob('speed/*/timing.json')):
         r = json.loads(f.read_text())
         t = f.with_name('time.txt')
         if t.is_file():  # '931.26 s 2561652 KiB'
             r['peak_gib'] = int(t.read_text().split()[2]) / 2**20
+        h = f.with_name('history.jsonl')
+        if h.is_file(): r['history'] = [json.loads(l) for l in h.read_text().splitlines()]
         runs[f.parent.name] = r
     return runs
 
@@ -53,10 +56,34 @@ def timed_table(runs: dict[str, dict]) -> str:
 # %% ../nbs/18c_report.ipynb #9488d90b
 SECTIONS = (  # (file under results/, heading)
     ('answers/quick/answers.md', 'Answers on paired seeds, quick budget (notebook `18b_answers`)'),
+    ('answers/default/answers.md', 'The headline answers at the default budget, three seeds'),
     ('quick/results.md', 'Every configuration at the quick budget, one seed (`18a_results`)'),
     ('default-selection/results.md', 'Recipes compared on a selection split, not dev'),
     ('default/results.md', 'The chosen recipe at the default budget, two fresh seeds'),
 )
+
+
+def curves_table(r: dict) -> str:
+    """A timed run's epochs as a Markdown table: the step it ended at, the training loss, the
+    training examples' overall score (where it scored them) and dev's."""
+    keys = ('sst_acc', 'para_acc', 'sts_corr', 'overall')
+    rows = ['| epoch | step | train loss | train overall | dev SST acc | dev Quora acc | dev STS r '
+            '| dev overall |', '|' + ' --- |' * 8]
+    for h in r['history']:
+        train = f"{h['train']['overall']:.4f}" if 'train' in h else '-'
+        rows.append(f"| {h['epoch']} | {h['step']} | {h['train_loss']:.4f} | {train} | "
+                    + ' | '.join(f"{h['dev'][k]:.4f}" for k in keys) + ' |')
+    return '\n'.join(rows)
+
+
+def _curves(runs: dict) -> list[str]:
+    "The page's section of learning curves: every timed run with more than one epoch."
+    parts = []
+    for label, r in runs.items():
+        if len(r.get('history', [])) < 2: continue
+        parts += ['', f"### {label}: `{r['overrides']}`, {r['cpu']}, {r['date']}, {r['commit']}",
+                  '', curves_table(r)]
+    return ['', '## Learning curves of timed runs', *parts] if parts else []
 
 
 def _demoted(text: str) -> str:
@@ -70,7 +97,8 @@ def results_page(folder='results') -> str:
     parts = ['# Results', '',
              'Written by `minbert_report` from the records in this folder; do not edit by hand.',
              'Dev-set scores of the best epoch; 2 CPU cores, no GPU.', '',
-             '## Whole runs, timed (`results/speed/`)', '', timed_table(timed_runs(folder))]
+             '## Whole runs, timed (`results/speed/`)', '', timed_table(timed_runs(folder)),
+             *_curves(timed_runs(folder))]
     for path, heading in SECTIONS:
         if (folder / path).is_file():
             parts += ['', f'## {heading}', '', _demoted((folder / path).read_text().strip())]
