@@ -4,7 +4,7 @@
 
 # %% ../nbs/18b_answers.ipynb #ans034c9
 from __future__ import annotations
-import json, shutil
+import csv, json, shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 import numpy as np
@@ -302,8 +302,11 @@ def write_answers(rows: list[dict], folder) -> Path:
     folder = Path(folder)
     keys = ['key', 'question', 'n', 'diffs', 'diff', 't_lo', 't_hi', 'boot_lo', 'boot_hi',
             'detectable', 'verdict', 'confound']
-    lines = [','.join(keys)] + [','.join(json.dumps(r.get(k, '')) for k in keys) for r in rows]
-    (folder / 'answers.csv').write_text('\n'.join(lines) + '\n')
+    with open(folder / 'answers.csv', 'w', newline='') as f:  # a list (diffs) as JSON
+        w = csv.writer(f)
+        w.writerow(keys)
+        for r in rows: w.writerow([json.dumps(v) if isinstance(v, list) else v
+                                   for v in (r.get(k, '') for k in keys)])
     (folder / 'answers.md').write_text(answers_markdown(rows, read_records(folder)))
     return folder / 'answers.md'
 

@@ -4,7 +4,9 @@
 
 # %% ../nbs/18_experiments.ipynb #d2846202
 from __future__ import annotations
-import csv, datetime, io, json, os, platform, random, resource, shutil, statistics, subprocess, sys
+import csv, datetime, io, json, math, os, platform, random, resource, shutil, statistics
+import subprocess, sys
+import scipy.stats
 from pathlib import Path
 import torch
 from fastcore.script import call_parse
@@ -216,8 +218,11 @@ def write_table(rows: list[dict], stem: Path, header: str = '') -> tuple[Path, P
 
 
 def noise(rows: list[dict], key: str = 'overall') -> float:
-    "Twice the standard deviation of `key` over the rows (the seeds of one configuration)."
-    return 2 * statistics.stdev(r[key] for r in rows)
+    """Half the width of a 95% t interval for one run's `key` minus the mean of the rows (the
+    seeds of one configuration): t(0.975, n-1) * sd * sqrt(1 + 1/n)."""
+    n = len(rows)
+    t = scipy.stats.t.ppf(0.975, n - 1)
+    return t * statistics.stdev(r[key] for r in rows) * math.sqrt(1 + 1 / n)
 
 # %% ../nbs/18_experiments.ipynb #0805ba90
 def _entries(suites: dict):
