@@ -19,7 +19,7 @@ from .metrics import accuracy, pearson
 __all__ = ['OVERFIT', 'ENCODER_PENALTY', 'L1_WEIGHT', 'QUESTIONS', 'CONFIRM', 'SMALLEST', 'Question', 'run_name', 'plan',
            'questions_at', 'run_answers', 'dev_gold', 'task_score', 'rescore', 't_interval', 'min_detectable',
            'paired_bootstrap', 'verdict', 'compare', 'read_records', 'answers', 'answers_markdown', 'write_answers',
-           'answers_cli']
+           'answers_cli', 'plot_answers']
 
 # %% ../nbs/18b_answers.ipynb #ans05be9
 @dataclass(frozen=True)
@@ -328,3 +328,22 @@ def answers_cli(
     folder = Path(results_dir) / budget
     folder.mkdir(parents=True, exist_ok=True)
     print(write_answers(answers(folder, data_dir, qs), folder).read_text())
+
+# %% ../nbs/18b_answers.ipynb #486193dd
+def plot_answers(rows: list[dict], title: str = ''):
+    """Each question's mean paired difference of dev overall with its 95% t interval (thick) and
+    paired bootstrap interval (thin), and every seed's difference as a dot; zero dashed."""
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(8, 0.38 * len(rows) + 1.2))
+    for y, r in enumerate(rows[::-1]):
+        ax.scatter(r['diffs'], [y] * len(r['diffs']), s=12, color='0.6', zorder=1)
+        if r['n'] < 2: continue
+        ax.hlines(y, r['t_lo'], r['t_hi'], lw=4, color='C0', alpha=0.5, zorder=2)
+        ax.hlines(y, r['boot_lo'], r['boot_hi'], lw=1.5, color='C3', zorder=3)
+        ax.plot(r['diff'], y, 'k|', ms=12, zorder=4)
+    ax.axvline(0, ls='--', color='k', lw=0.8)
+    names = [f"{r.get('key', r['question'])} ({r['n']})" for r in rows[::-1]]
+    ax.set_yticks(range(len(rows)), names, fontsize=8)
+    ax.set(xlabel='alternative − baseline, dev overall (seeds in brackets)', title=title)
+    fig.tight_layout()
+    return ax
