@@ -4,15 +4,14 @@
 
 # %% ../nbs/19_specialists.ipynb #4cba196c
 from __future__ import annotations
-import dataclasses, math
+import dataclasses
 from pathlib import Path
-from .data import course_file, load_examples, overall_of
-from .datadir import find_data_dir
+from .data import overall_of
 from .evaluate import plain_warnings
 from .methods import METHODS
 from .schedules import SCHEDULES
 from .config import RECIPES, TrainConfig, train_parser
-from .train import run
+from .train import planned_examples, run
 
 # %% auto #0
 __all__ = ['budget_shares', 'specialist_configs', 'combined', 'train_specialists', 'specialists_cli']
@@ -43,20 +42,11 @@ def _specialist(config: TrainConfig, task: str, out: Path, budget: int | None) -
 
 
 def specialist_configs(config: TrainConfig) -> dict[str, TrainConfig]:
-    """One config per task of `config`: that task alone, in `out_dir/<task>`, with the examples
-    its task gets in the multitask run (the schedule's share of `train_examples`, or with no
-    budget and equal shares, the epochs' rounds)."""
-    shares, budget = {}, config.train_examples
-    if budget is not None or SCHEDULES[config.schedule].equal_shares:
-        data_dir = find_data_dir(config.data_dir)
-        sizes = {t: len(load_examples(course_file(data_dir, t, 'train'), t))
-                 for t in config.tasks}
-        if budget is None:   # rounds of an epoch: the largest task's batches
-            rounds = max(math.ceil(n / config.batch_size) for n in sizes.values())
-            budget = config.epochs * rounds * config.batch_size * len(sizes)
-        shares = budget_shares(budget, sizes, config.schedule)
+    """One config per task of `config`: that task alone, in `out_dir/<task>`, with exactly the
+    examples its task takes in the multitask run (`planned_examples`, the training notebook)."""
+    shares = planned_examples(config)
     out = Path(config.out_dir)
-    return {t: _specialist(config, t, out, shares.get(t)) for t in config.tasks}
+    return {t: _specialist(config, t, out, shares[t]) for t in config.tasks}
 
 # %% ../nbs/19_specialists.ipynb #3640ae95
 def combined(dev: dict[str, dict]) -> dict:

@@ -5,6 +5,7 @@
 # %% ../nbs/16_train.ipynb #0844d488
 from __future__ import annotations
 import contextlib, dataclasses, json, math, shutil, signal, sys, time, warnings
+from types import SimpleNamespace
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -38,7 +39,7 @@ from .tokenizer import BertTokenizer
 
 # %% auto #0
 __all__ = ['RUN_FILES', 'param_groups', 'lr_at', 'Setup', 'step_batch', 'RunState', 'StepModule', 'saved_config', 'read_config',
-           'stalled', 'run', 'train_cli']
+           'stalled', 'run', 'planned_examples', 'train_cli']
 
 # %% ../nbs/16_train.ipynb #d188e9e1
 def param_groups(model: torch.nn.Module, weight_decay: float) -> list[dict]:
@@ -147,18 +148,33 @@ def _distribute(s: Setup, world: World, owns: bool) -> Setup:
     return s
 
 
+def _task_rng(cfg: TrainConfig, stream: int, task: str) -> np.random.Generator:
+    """A generator of its own for one draw of one task (`stream` 1: the part kept, 2: the part
+    scored): the same whatever other tasks the run has, and the run's other streams untouched."""
+    return np.random.default_rng([cfg.seed, stream, *task.encode()])
+
 def _kept(cfg: TrainConfig, train: dict) -> dict:
     "`train_fraction` of each task's training examples, drawn by the seed (all of them at 1)."
     if cfg.train_fraction == 1: return train
-    rng = np.random.default_rng((cfg.seed, 1))  # a stream of its own: the others are untouched
-    return {t: subset(e, sample(len(e), max(1, round(cfg.train_fraction * len(e))), rng))
-            for t, e in train.items()}
+    return {t: subset(e, sample(len(e), max(1, round(cfg.train_fraction * len(e))),
+                                _task_rng(cfg, 1, t))) for t, e in train.items()}
 
 def _train_sample(cfg: TrainConfig, train: dict) -> dict:
     "`eval_train` of the examples each task trains on, drawn by the seed: scored beside dev."
     if cfg.eval_train is None: return {}
-    rng = np.random.default_rng((cfg.seed, 2))
-    return {t: subset(e, sample(len(e), cfg.eval_train, rng)) for t, e in train.items()}
+    return {t: subset(e, sample(len(e), cfg.eval_train, _task_rng(cfg, 2, t)))
+            for t, e in train.items()}
+
+def _data(cfg: TrainConfig) -> tuple[Path, BertTokenizer, dict, dict]:
+    "The course files' folder, the tokenizer, the training sets (the part kept) and dev, encoded."
+    names = [course_file('.', t, s).name for t in cfg.tasks for s in ('train', 'dev')]
+    data_dir = find_data_dir(cfg.data_dir, files=names)
+    tok = BertTokenizer.from_pretrained(cfg.pretrained)
+    def encoded(task, split):
+        examples = load_examples(course_file(data_dir, task, split), task)
+        return encode_examples(examples, tok, cfg.max_length, cfg.cache_dir)
+    train = _kept(cfg, {t: encoded(t, 'train') for t in cfg.tasks})
+    return data_dir, tok, train, {t: encoded(t, 'dev') for t in cfg.tasks}
 
 def _setup(cfg: TrainConfig) -> Setup:
     "Data, model, gradient method and optimizer of a run."
@@ -167,14 +183,7 @@ def _setup(cfg: TrainConfig) -> Setup:
     torch.manual_seed(cfg.seed)
     out = Path(cfg.out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    names = [course_file('.', t, s).name for t in cfg.tasks for s in ('train', 'dev')]
-    data_dir = find_data_dir(cfg.data_dir, files=names)
-    tok = BertTokenizer.from_pretrained(cfg.pretrained)
-    def encoded(task, split):
-        examples = load_examples(course_file(data_dir, task, split), task)
-        return encode_examples(examples, tok, cfg.max_length, cfg.cache_dir)
-    train = _kept(cfg, {t: encoded(t, 'train') for t in cfg.tasks})
-    dev = {t: encoded(t, 'dev') for t in cfg.tasks}
+    data_dir, tok, train, dev = _data(cfg)
     model = _build_model(cfg, tok, device)
     if cfg.compile: compile_encoder(model.bert)
     aux_gen = torch.Generator().manual_seed(cfg.seed + 1)
@@ -643,6 +652,22 @@ def run(config: TrainConfig | None = None, resume: bool = False, **overrides) ->
     best = st.best
     return {'dev': best['dev'], 'best_epoch': best['epoch'], 'checkpoint': str(s.out/'best'),
             'history': st.history}
+
+# %% ../nbs/16_train.ipynb #e8dc9317
+def planned_examples(cfg: TrainConfig) -> dict[str, int]:
+    "Training examples per task that a run of `cfg` takes in all its epochs, without training."
+    _, _, train, _ = _data(cfg)
+    world = World()
+    n_steps, total = _run_length(cfg, train, world)
+    s = SimpleNamespace(cfg=cfg, world=world, train=train, n_steps=n_steps, total_steps=total)
+    st, items, seen = RunState(), _stream(s, 0), {}
+    for _ in range(cfg.epochs):
+        for steps in _epoch_steps(s, st, items):
+            for t, idx in steps.items(): seen[t] = seen.get(t, 0) + len(idx)
+            st.done += 1
+            st.drawn += sum(len(idx) for idx in steps.values())
+        st.next_epoch()
+    return seen
 
 # %% ../nbs/16_train.ipynb #7cdc6ed5
 def _cli_settings(recipe: str, config: str | None, resume: bool, given: dict) -> dict:
