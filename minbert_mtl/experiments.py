@@ -327,20 +327,23 @@ def plot_sts(pred, gold, title: str = 'STS dev'):
 
 def plot_results(rows: list[dict], noise: float, baseline: float | None = None,
                  key: str = 'overall', title: str = ''):
-    """A bar per row (its `key`), with the band baseline +- noise where a difference is not
-    told apart from another seed."""
+    """A bar per row (its `key`), each with its interval +- `noise` (one run's 95% half-width),
+    and the baseline as a dashed line: a run whose interval misses it differs from it."""
     import matplotlib.pyplot as plt
 
     _, ax = plt.subplots(figsize=(6, 0.4 * len(rows) + 1))
-    ax.barh([r['name'] for r in rows], [r[key] for r in rows], color='C0')
+    names, values = [r['name'] for r in rows], [r[key] for r in rows]
+    ax.barh(names, values, color='C0', alpha=0.6)
+    ax.errorbar(values, names, xerr=noise, fmt='none', ecolor='k', capsize=3,
+                label=f'each run ± {noise:.4f} (95%)')
     if baseline is not None:
-        ax.axvspan(baseline - noise, baseline + noise, color='C1', alpha=0.25,
-                   label=f'baseline ± noise ({noise:.4f})')
-        ax.legend(fontsize=8, loc='lower right')
+        ax.axvline(baseline, ls='--', color='C1', label=f'baseline {baseline:.4f}')
+    ax.legend(fontsize=8, loc='best')
     lo = min(r[key] for r in rows) - 2 * noise
     ax.set(xlim=(max(0, lo - 0.01), max(r[key] for r in rows) + 2 * noise + 0.01), xlabel=key,
            title=title)
     ax.invert_yaxis()
+    ax.figure.tight_layout()
     return ax
 
 # %% ../nbs/18_experiments.ipynb #d9292c59
