@@ -94,11 +94,11 @@ def _demoted(text: str) -> str:
 def results_page(folder='results') -> str:
     "The results page, from the records under `folder`."
     folder = Path(folder)
+    timed = timed_runs(folder)
     parts = ['# Results', '',
              'Written by `minbert_report` from the records in this folder; do not edit by hand.',
              'Dev-set scores of the best epoch; 2 CPU cores, no GPU.', '',
-             '## Whole runs, timed (`results/speed/`)', '', timed_table(timed_runs(folder)),
-             *_curves(timed_runs(folder))]
+             '## Whole runs, timed (`results/speed/`)', '', timed_table(timed), *_curves(timed)]
     for path, heading in SECTIONS:
         if (folder / path).is_file():
             parts += ['', f'## {heading}', '', _demoted((folder / path).read_text().strip())]

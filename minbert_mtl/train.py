@@ -165,8 +165,9 @@ def _train_sample(cfg: TrainConfig, train: dict) -> dict:
     return {t: subset(e, sample(len(e), cfg.eval_train, _task_rng(cfg, 2, t)))
             for t, e in train.items()}
 
-def _data(cfg: TrainConfig) -> tuple[Path, BertTokenizer, dict, dict]:
-    "The course files' folder, the tokenizer, the training sets (the part kept) and dev, encoded."
+def _data(cfg: TrainConfig, dev: bool = True) -> tuple[Path, BertTokenizer, dict, dict]:
+    """The course files' folder, the tokenizer, the training sets (the part kept) and dev ({}
+    without `dev`), encoded."""
     names = [course_file('.', t, s).name for t in cfg.tasks for s in ('train', 'dev')]
     data_dir = find_data_dir(cfg.data_dir, files=names)
     tok = BertTokenizer.from_pretrained(cfg.pretrained)
@@ -174,7 +175,7 @@ def _data(cfg: TrainConfig) -> tuple[Path, BertTokenizer, dict, dict]:
         examples = load_examples(course_file(data_dir, task, split), task)
         return encode_examples(examples, tok, cfg.max_length, cfg.cache_dir)
     train = _kept(cfg, {t: encoded(t, 'train') for t in cfg.tasks})
-    return data_dir, tok, train, {t: encoded(t, 'dev') for t in cfg.tasks}
+    return data_dir, tok, train, {t: encoded(t, 'dev') for t in cfg.tasks if dev}
 
 def _setup(cfg: TrainConfig) -> Setup:
     "Data, model, gradient method and optimizer of a run."
@@ -227,6 +228,12 @@ class RunState:
     def seconds(self) -> float:
         "This epoch's training seconds so far, in this process and before it."
         return time.time() - self._t0
+
+    def advance(self, steps: dict):
+        "A step of the stream taken (trained or skipped): the position moves, its examples drawn."
+        self.step += 1
+        self.done += 1
+        self.drawn += sum(len(idx) for idx in steps.values())
 
     def record_step(self, steps: dict, losses: dict, weights: dict, stats: dict | None):
         "A step that trained: its losses, examples, task weights and diagnostics."
@@ -422,9 +429,7 @@ def _step(s: Setup, st: RunState, steps: dict):
         raise NonFiniteError(f'{problem}. Training stopped; the last good state is in '
                              f'{s.out/"last"} (resume with resume=True, or skip_nonfinite=True '
                              'to skip such steps).')
-    st.step += 1
-    st.done += 1
-    st.drawn += sum(len(idx) for idx in steps.values())
+    st.advance(steps)
 
 # %% ../nbs/16_train.ipynb #fc7bd2e4
 def _save_last(s: Setup, st: RunState):
@@ -656,7 +661,7 @@ def run(config: TrainConfig | None = None, resume: bool = False, **overrides) ->
 # %% ../nbs/16_train.ipynb #e8dc9317
 def planned_examples(cfg: TrainConfig) -> dict[str, int]:
     "Training examples per task that a run of `cfg` takes in all its epochs, without training."
-    _, _, train, _ = _data(cfg)
+    _, _, train, _ = _data(cfg, dev=False)
     world = World()
     n_steps, total = _run_length(cfg, train, world)
     s = SimpleNamespace(cfg=cfg, world=world, train=train, n_steps=n_steps, total_steps=total)
@@ -664,8 +669,7 @@ def planned_examples(cfg: TrainConfig) -> dict[str, int]:
     for _ in range(cfg.epochs):
         for steps in _epoch_steps(s, st, items):
             for t, idx in steps.items(): seen[t] = seen.get(t, 0) + len(idx)
-            st.done += 1
-            st.drawn += sum(len(idx) for idx in steps.values())
+            st.advance(steps)
         st.next_epoch()
     return seen
 
