@@ -12,14 +12,14 @@ from fastcore.script import call_parse
 from scipy import stats
 from .data import TASKS, course_file, load_examples, overall_of, overall_tasks
 from .datadir import find_data_dir
-from .experiments import ALL, BASELINE, BUDGETS, _launch, _resumable, slug
+from .experiments import ALL, BASELINE, BUDGETS, _launch, _resumable, ensemble_one, slug
 from .metrics import accuracy, pearson
 
 # %% auto #0
-__all__ = ['OVERFIT', 'ENCODER_PENALTY', 'L1_WEIGHT', 'QUESTIONS', 'CONFIRM', 'SMALLEST', 'Question', 'run_name', 'plan',
-           'questions_at', 'run_answers', 'dev_gold', 'task_score', 'rescore', 't_interval', 'min_detectable',
-           'paired_bootstrap', 'verdict', 'compare', 'read_records', 'answers', 'answers_markdown', 'write_answers',
-           'answers_cli', 'plot_answers']
+__all__ = ['OVERFIT', 'ENCODER_PENALTY', 'L1_WEIGHT', 'QUESTIONS', 'CONFIRM', 'SMALLEST', 'Question', 'run_name',
+           'ensemble_members', 'ensemble_name', 'plan', 'questions_at', 'build_ensembles', 'run_answers', 'dev_gold',
+           'task_score', 'rescore', 't_interval', 'min_detectable', 'paired_bootstrap', 'verdict', 'compare',
+           'read_records', 'answers', 'answers_markdown', 'write_answers', 'answers_cli', 'plot_answers']
 
 # %% ../nbs/18b_answers.ipynb #ans05be9
 @dataclass(frozen=True)
@@ -30,6 +30,12 @@ class Question:
     alt: dict                               # the alternative's overrides
     seeds: int = 3                          # seeds 0 .. seeds-1 of each side
     confound: str = ''                      # what else differs between the sides
+    members: int = 1                        # >1: the alternative is an ensemble of its runs
+
+    def names(self, s: int) -> tuple[str, str]:
+        "The records compared at seed s: the baseline's, and the alternative's (or ensemble's)."
+        if self.members == 1: return run_name(self.base, s), run_name(self.alt, s)
+        return run_name(self.base, s), ensemble_name(self.alt, s, self.members)
 
 
 # a budget at which the plain run overfits: the quick budget's 16,000 examples drawn from a tenth
@@ -106,6 +112,13 @@ QUESTIONS = {
         'L2-SP (the distance from the pretrained encoder), where the plain run overfits?',
         OVERFIT, OVERFIT | ENCODER_PENALTY | dict(penalty_p=2, penalty_from_pretrained=True), 3,
         'one weight (0.05), not tuned'),
+    # ensembles: three runs vote (notebook 20_ensemble); pair s is seeds 3s, 3s+1 and 3s+2
+    'ensemble': Question('An ensemble of three runs, rather than one run?', {}, {}, 3,
+                         'the ensemble trains on 3x the examples, so takes 3x the time', 3),
+    'ensemble, equal time': Question(
+        'An ensemble of three runs, rather than one run three times as long?',
+        dict(train_examples=48_000), {}, 3,
+        'one run of 48,000 examples (1,000 steps) against three of 16,000: equal compute', 3),
 }
 
 
@@ -114,14 +127,24 @@ def run_name(overrides: dict, seed: int) -> str:
     return slug({**overrides, 'seed': seed})
 
 
+def ensemble_members(overrides: dict, pair: int, members: int) -> list[str]:
+    "The runs an ensemble of pair `pair` combines: seeds members*pair .. members*pair+members-1."
+    return [run_name(overrides, members * pair + i) for i in range(members)]
+
+
+def ensemble_name(overrides: dict, pair: int, members: int) -> str:
+    "The record's name of an ensemble: its configuration's slug and its members' seeds."
+    return slug({**overrides, 'ensemble': f'seeds{members * pair}-{members * (pair + 1) - 1}'})
+
+
 def plan(questions: dict = QUESTIONS) -> list[tuple[dict, int]]:
     """(overrides, seed) of every run the questions need, each configuration once, seed by seed:
     every question gains its next pair before any question gains a later one."""
     need = {}
     for q in questions.values():
-        for o in (q.base, q.alt):
+        for o, n in ((q.base, q.seeds), (q.alt, q.seeds * q.members)):
             have = need.get(slug(o), (o, 0))[1]
-            need[slug(o)] = (o, max(have, q.seeds))
+            need[slug(o)] = (o, max(have, n))
     top = max(n for _, n in need.values())
     return [(o, s) for s in range(top) for o, n in need.values() if s < n]
 
@@ -137,28 +160,54 @@ def questions_at(budget: str) -> dict:
     return {k: replace(QUESTIONS[k], seeds=3) for k in CONFIRM}
 
 # %% ../nbs/18b_answers.ipynb #ans1096b
+def _configure(folder: Path, budget: str, base: dict | None, overrides: dict, seed: int):
+    folder.mkdir(parents=True, exist_ok=True)
+    conf = {**BASELINE, **(base or {}), **BUDGETS[budget], **overrides, 'seed': seed}
+    (folder / 'config.json').write_text(json.dumps(conf, indent=1))
+
+
+def build_ensembles(records: Path, runs: Path, questions: dict = QUESTIONS,
+                    data_dir=None) -> list[str]:
+    """The record of each ensemble `questions` compare whose members' runs are done in `runs`
+    and whose record is missing from `records` (`ensemble_one` of the experiments notebook:
+    the members' best checkpoints vote on dev); the names of those made."""
+    made = []
+    for q in questions.values():
+        for s in range(q.seeds if q.members > 1 else 0):
+            name = ensemble_name(q.alt, s, q.members)
+            members = [runs / n for n in ensemble_members(q.alt, s, q.members)]
+            if (records / f'{name}.json').exists(): continue
+            if not all((m / 'result.json').exists() for m in members): continue
+            print(f'--- {name}: the vote of {", ".join(m.name for m in members)}', flush=True)
+            ensemble_one(runs / name, members, data_dir)
+            shutil.copy(runs / name / 'result.json', records / f'{name}.json')
+            made.append(name)
+    return made
+
+
 def run_answers(budget: str = 'quick', results_dir='runs/answers-results', runs_dir='runs/answers',
                 base: dict | None = None, questions: dict = QUESTIONS,
                 limit: int | None = None) -> list[str]:
     """Train the runs of `plan(questions)` at `budget` whose records are missing from
-    `results_dir/<budget>/records`; each record is copied there when its run ends. At most
-    `limit` runs; the names of those trained."""
-    records = Path(results_dir) / budget / 'records'
+    `results_dir/<budget>/records`; each record is copied there when its run ends, and each
+    ensemble's as soon as its members are done. At most `limit` runs; the names of the records
+    made."""
+    records, runs = Path(results_dir) / budget / 'records', Path(runs_dir) / budget
     records.mkdir(parents=True, exist_ok=True)
-    trained = []
+    data_dir = (base or {}).get('data_dir')
+    made = build_ensembles(records, runs, questions, data_dir)
+    trained = 0
     for overrides, seed in plan(questions):
         name = run_name(overrides, seed)
         if (records / f'{name}.json').exists(): continue
-        if limit is not None and len(trained) >= limit: break
-        folder = Path(runs_dir) / budget / name
-        folder.mkdir(parents=True, exist_ok=True)
-        conf = {**BASELINE, **(base or {}), **BUDGETS[budget], **overrides, 'seed': seed}
-        (folder / 'config.json').write_text(json.dumps(conf, indent=1))
+        if limit is not None and trained >= limit: break
+        _configure(runs / name, budget, base, overrides, seed)
         print(f'--- {name} ({budget})', flush=True)
-        _launch(folder, _resumable(folder))
-        shutil.copy(folder / 'result.json', records / f'{name}.json')
-        trained.append(name)
-    return trained
+        _launch(runs / name, _resumable(runs / name))
+        shutil.copy(runs / name / 'result.json', records / f'{name}.json')
+        trained += 1
+        made += [name] + build_ensembles(records, runs, questions, data_dir)
+    return made
 
 # %% ../nbs/18b_answers.ipynb #ans1242a
 def dev_gold(data_dir=None, tasks=None) -> dict[str, np.ndarray]:
@@ -239,10 +288,9 @@ def verdict(row: dict, smallest: float = SMALLEST) -> str:
 
 def compare(q: Question, records: dict, gold: dict, draws: int = 2000) -> dict:
     "One question's row: per-seed differences of dev overall (alt - base), intervals, verdict."
-    seeds = [s for s in range(q.seeds)
-             if run_name(q.base, s) in records and run_name(q.alt, s) in records]
-    a = [records[run_name(q.base, s)] for s in seeds]
-    b = [records[run_name(q.alt, s)] for s in seeds]
+    pairs = [q.names(s) for s in range(q.seeds)]
+    pairs = [(x, y) for x, y in pairs if x in records and y in records]
+    a, b = [records[x] for x, _ in pairs], [records[y] for _, y in pairs]
     d = np.array([rb['dev']['overall'] - ra['dev']['overall'] for ra, rb in zip(a, b)])
     row = {'question': q.text, 'n': len(d), 'diffs': d.round(4).tolist(),
            'diff': float(d.mean()) if len(d) else float('nan'), 'confound': q.confound}
@@ -275,7 +323,9 @@ def _provenance_line(records: dict) -> str:
     g = [x for r in records.values() for x in r.get('gflops', [])]
     days = sorted({x['date'][:10] for x in p})
     commits, cpus = sorted({x['commit'] for x in p}), sorted({x['cpu'] for x in p})
-    return (f"{len(p)} runs, trained {days[0]} to {days[-1]} with the code of commit(s) "
+    votes = sum('members' in r for r in records.values() if 'provenance' in r)
+    runs = f'{len(p) - votes} runs' + (f' and {votes} ensemble(s) of them' if votes else '')
+    return (f"{runs}, trained {days[0]} to {days[-1]} with the code of commit(s) "
             f"{', '.join(commits)} on {', '.join(cpus)} ({p[0]['cores']} cores), "
             f"matmul {min(g):.0f}-{max(g):.0f} GFLOP/s.")
 

@@ -101,7 +101,7 @@ def dev_predictions(run_dir: Path) -> dict[str, list[float]]:
 
 
 def _git(*args) -> str:
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent if '__file__' in globals() else Path.cwd()  # notebook
     done = subprocess.run(['git', *args], capture_output=True, text=True, cwd=here)
     return done.stdout.strip() if done.returncode == 0 else ''
 
@@ -370,7 +370,8 @@ def _members(runs_dir: Path, spec) -> list[Path]:
 def ensemble_one(folder: Path, members: list[Path], data_dir=None,
                  chosen_on_dev: bool = False) -> dict:
     """The members' best checkpoints combined on dev; the ensemble's record, also saved (with a
-    note that its dev scores are optimistic if the members were `chosen_on_dev`)."""
+    note that its dev scores are optimistic if the members were `chosen_on_dev`). Its time and
+    examples are its members' summed; its dev predictions are the vote's."""
     res = ensemble([m / 'run' / 'best' for m in members], Path(folder) / 'predictions',
                    data_dir, select=False)
     recs = [json.loads((m / 'result.json').read_text()) for m in members]
@@ -382,6 +383,8 @@ def ensemble_one(folder: Path, members: list[Path], data_dir=None,
         'train_seconds': sum(r['train_seconds'] for r in recs),
         'peak_gib': max(r['peak_gib'] for r in recs),
         'gflops': [min(gflops), max(gflops)],
+        'provenance': provenance(),
+        'predictions': dev_predictions(folder),
         'histories': {},
     }
     if chosen_on_dev: record['note'] = OPTIMISTIC
