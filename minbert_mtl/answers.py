@@ -12,14 +12,16 @@ from fastcore.script import call_parse
 from scipy import stats
 from .data import TASKS, course_file, load_examples, overall_of, overall_tasks
 from .datadir import find_data_dir
-from .experiments import ALL, BASELINE, BUDGETS, _launch, _resumable, ensemble_one, slug
+from .experiments import (ALL, BASELINE, BUDGETS, _launch, _resumable, ensemble_one,
+                          selection_split, slug)
 from .metrics import accuracy, pearson
 
 # %% auto #0
-__all__ = ['OVERFIT', 'ENCODER_PENALTY', 'L1_WEIGHT', 'QUESTIONS', 'CONFIRM', 'SMALLEST', 'Question', 'run_name',
-           'ensemble_members', 'ensemble_name', 'plan', 'questions_at', 'build_ensembles', 'run_answers', 'dev_gold',
-           'task_score', 'rescore', 't_interval', 'min_detectable', 'paired_bootstrap', 'verdict', 'compare',
-           'read_records', 'answers', 'answers_markdown', 'write_answers', 'answers_cli', 'plot_answers']
+__all__ = ['OVERFIT', 'ENCODER_PENALTY', 'L1_WEIGHT', 'WEIGHTS', 'QUESTIONS', 'CONFIRM', 'SELECTION', 'SMALLEST', 'Question',
+           'run_name', 'ensemble_members', 'ensemble_name', 'plan', 'questions_at', 'tuning_runs', 'choose', 'chosen',
+           'build_ensembles', 'run_selection', 'run_answers', 'dev_gold', 'task_score', 'rescore', 't_interval',
+           'min_detectable', 'paired_bootstrap', 'verdict', 'compare', 'read_records', 'answers', 'answers_markdown',
+           'write_answers', 'answers_cli', 'plot_answers', 'plot_selection']
 
 # %% ../nbs/18b_answers.ipynb #ans05be9
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class Question:
     seeds: int = 3                          # seeds 0 .. seeds-1 of each side
     confound: str = ''                      # what else differs between the sides
     members: int = 1                        # >1: the alternative is an ensemble of its runs
+    tune: tuple = ()                        # (key, values): the alternative's `key` is chosen
+                                            # on a selection split (`choose`) before any seed
 
     def names(self, s: int) -> tuple[str, str]:
         "The records compared at seed s: the baseline's, and the alternative's (or ensemble's)."
@@ -46,6 +50,9 @@ OVERFIT = dict(train_fraction=0.1, epochs=6, eval_train=500)
 # ||w - w0||_2 have gradients of norm 1, ||w||_inf one entry of 1, ||w||_1 sqrt(22.7M) entries of 1
 ENCODER_PENALTY = dict(penalty_scope='encoder', penalty_weight=0.05)
 L1_WEIGHT = 1e-5
+# AdamW scales each entry's step by its own gradient history, so a penalty can be too weak to
+# change anything: each penalty's weight is chosen from its weight x1, x10, x100 and x1000
+WEIGHTS = ('penalty_weight', (0.05, 0.5, 5.0, 50.0))
 
 QUESTIONS = {
     'fine-tune': Question('Fine-tune the encoder, rather than train heads on a frozen one?',
@@ -100,18 +107,18 @@ QUESTIONS = {
         "SMART and the teacher's forward pass cost several times the time per step"),
     'l2 encoder, overfitting': Question(
         'An L2 penalty on the encoder, where the plain run overfits?', OVERFIT,
-        OVERFIT | ENCODER_PENALTY | dict(penalty_p=2), 3, 'one weight (0.05), not tuned'),
+        OVERFIT | ENCODER_PENALTY | dict(penalty_p=2), 3, tune=WEIGHTS),
     'l1 encoder, overfitting': Question(
         'An L1 penalty on the encoder, where the plain run overfits?', OVERFIT,
         OVERFIT | ENCODER_PENALTY | dict(penalty_p=1, penalty_weight=L1_WEIGHT), 3,
-        'one weight (1e-5), not tuned'),
+        tune=('penalty_weight', (1e-5, 1e-4, 1e-3, 1e-2))),
     'l-inf encoder, overfitting': Question(
         'An L-inf penalty on the encoder, where the plain run overfits?', OVERFIT,
-        OVERFIT | ENCODER_PENALTY | dict(penalty_p='inf'), 3, 'one weight (0.05), not tuned'),
+        OVERFIT | ENCODER_PENALTY | dict(penalty_p='inf'), 3, tune=WEIGHTS),
     'l2-sp, overfitting': Question(
         'L2-SP (the distance from the pretrained encoder), where the plain run overfits?',
         OVERFIT, OVERFIT | ENCODER_PENALTY | dict(penalty_p=2, penalty_from_pretrained=True), 3,
-        'one weight (0.05), not tuned'),
+        tune=WEIGHTS),
     # ensembles: three runs vote (notebook 20_ensemble); pair s is seeds 3s, 3s+1 and 3s+2
     'ensemble': Question('An ensemble of three runs, rather than one run?', {}, {}, 3,
                          'the ensemble trains on 3x the examples, so takes 3x the time', 3),
@@ -139,10 +146,11 @@ def ensemble_name(overrides: dict, pair: int, members: int) -> str:
 
 def plan(questions: dict = QUESTIONS) -> list[tuple[dict, int]]:
     """(overrides, seed) of every run the questions need, each configuration once, seed by seed:
-    every question gains its next pair before any question gains a later one."""
+    every question gains its next pair before any question gains a later one; a question
+    whose alternative is still to be chosen (`tune`) contributes its baseline's runs."""
     need = {}
-    for q in questions.values():
-        for o, n in ((q.base, q.seeds), (q.alt, q.seeds * q.members)):
+    for q in questions.values():  # a question still to tune: its baseline only
+        for o, n in ((q.base, q.seeds), (q.alt, 0 if q.tune else q.seeds * q.members)):
             have = need.get(slug(o), (o, 0))[1]
             need[slug(o)] = (o, max(have, n))
     top = max(n for _, n in need.values())
@@ -158,6 +166,33 @@ def questions_at(budget: str) -> dict:
     "The questions a budget answers: every one at 'quick'; at another, `CONFIRM` on 3 seeds."
     if budget == 'quick': return QUESTIONS
     return {k: replace(QUESTIONS[k], seeds=3) for k in CONFIRM}
+
+# %% ../nbs/18b_answers.ipynb #fb95bcc4
+SELECTION = 0.1  # the fraction of each task's training rows the selection split holds out
+
+
+def tuning_runs(q: Question) -> list[dict]:
+    "What `q` trains on the selection split (seed 0): its baseline, its alternative at each value."
+    if not q.tune: return []
+    key, values = q.tune
+    return [q.base] + [q.alt | {key: v} for v in values]
+
+
+def choose(q: Question, selected: dict) -> Question:
+    """`q` with its alternative at the value of `q.tune` whose run scored the best overall in
+    `selected` (the selection split's records, by name); `q` unchanged until all are in."""
+    if not q.tune: return q
+    (key, values), runs = q.tune, tuning_runs(q)[1:]
+    scores = [selected.get(run_name(o, 0), {}).get('dev', {}).get('overall') for o in runs]
+    if None in scores: return q
+    best = int(np.argmax(scores))
+    note = f"{key} {values[best]}, chosen on a selection split from {', '.join(map(str, values))}"
+    return replace(q, alt=runs[best], tune=(), confound='; '.join(filter(None, [q.confound, note])))
+
+
+def chosen(questions: dict, selected: dict) -> dict:
+    "Every question, with its alternative chosen (`choose`) where the selection records allow."
+    return {k: choose(q, selected) for k, q in questions.items()}
 
 # %% ../nbs/18b_answers.ipynb #ans1096b
 def _configure(folder: Path, budget: str, base: dict | None, overrides: dict, seed: int):
@@ -185,26 +220,54 @@ def build_ensembles(records: Path, runs: Path, questions: dict = QUESTIONS,
     return made
 
 
+def _train(name: str, budget: str, base: dict | None, overrides: dict, seed: int,
+           records: Path, runs: Path):
+    "Train (or resume) one run in `runs/name` and copy its record into `records`."
+    _configure(runs / name, budget, base, overrides, seed)
+    print(f'--- {name} ({runs.name})', flush=True)
+    _launch(runs / name, _resumable(runs / name))
+    shutil.copy(runs / name / 'result.json', records / f'{name}.json')
+
+
+def run_selection(budget: str, results_dir, runs_dir, base: dict | None = None,
+         questions: dict = QUESTIONS, limit: int | None = None) -> tuple[dict, list[str]]:
+    """Train the selection split's runs of the questions to tune (`tuning_runs`) whose records
+    are missing from `results_dir/<budget>-selection/records` (at most `limit`); the questions
+    with their alternatives chosen where all are in, and the names of the runs trained."""
+    records = Path(results_dir) / f'{budget}-selection' / 'records'
+    runs = Path(runs_dir) / f'{budget}-selection'
+    todo = {run_name(o, 0): o for q in questions.values() for o in tuning_runs(q)}
+    todo = {n: o for n, o in todo.items() if not (records / f'{n}.json').exists()}
+    if todo:
+        records.mkdir(parents=True, exist_ok=True)
+        selection_split((base or {}).get('data_dir'), runs / 'data', SELECTION)
+    split = {**(base or {}), 'data_dir': str(runs / 'data')}
+    made = []
+    for name, overrides in todo.items():
+        if limit is not None and len(made) >= limit: break
+        _train(name, budget, split, overrides, 0, records, runs)
+        made.append(name)
+    return chosen(questions, read_records(records.parent)), made
+
+
 def run_answers(budget: str = 'quick', results_dir='runs/answers-results', runs_dir='runs/answers',
                 base: dict | None = None, questions: dict = QUESTIONS,
                 limit: int | None = None) -> list[str]:
-    """Train the runs of `plan(questions)` at `budget` whose records are missing from
-    `results_dir/<budget>/records`; each record is copied there when its run ends, and each
-    ensemble's as soon as its members are done. At most `limit` runs; the names of the records
-    made."""
+    """Choose what the questions tune (`run_selection`), then train the runs of `plan(questions)` at
+    `budget` whose records are missing from `results_dir/<budget>/records`; each record is
+    copied there when its run ends, and each ensemble's as soon as its members are done. At most
+    `limit` runs; the names of the records made."""
     records, runs = Path(results_dir) / budget / 'records', Path(runs_dir) / budget
     records.mkdir(parents=True, exist_ok=True)
     data_dir = (base or {}).get('data_dir')
-    made = build_ensembles(records, runs, questions, data_dir)
-    trained = 0
+    questions, made = run_selection(budget, results_dir, runs_dir, base, questions, limit)
+    trained = len(made)
+    made += build_ensembles(records, runs, questions, data_dir)
     for overrides, seed in plan(questions):
         name = run_name(overrides, seed)
         if (records / f'{name}.json').exists(): continue
         if limit is not None and trained >= limit: break
-        _configure(runs / name, budget, base, overrides, seed)
-        print(f'--- {name} ({budget})', flush=True)
-        _launch(runs / name, _resumable(runs / name))
-        shutil.copy(runs / name / 'result.json', records / f'{name}.json')
+        _train(name, budget, base, overrides, seed, records, runs)
         trained += 1
         made += [name] + build_ensembles(records, runs, questions, data_dir)
     return made
@@ -288,7 +351,7 @@ def verdict(row: dict, smallest: float = SMALLEST) -> str:
 
 def compare(q: Question, records: dict, gold: dict, draws: int = 2000) -> dict:
     "One question's row: per-seed differences of dev overall (alt - base), intervals, verdict."
-    pairs = [q.names(s) for s in range(q.seeds)]
+    pairs = [q.names(s) for s in range(0 if q.tune else q.seeds)]  # tune: nothing chosen yet
     pairs = [(x, y) for x, y in pairs if x in records and y in records]
     a, b = [records[x] for x, _ in pairs], [records[y] for _, y in pairs]
     d = np.array([rb['dev']['overall'] - ra['dev']['overall'] for ra, rb in zip(a, b)])
@@ -300,6 +363,7 @@ def compare(q: Question, records: dict, gold: dict, draws: int = 2000) -> dict:
             [r['predictions'] for r in a], [r['predictions'] for r in b], gold, draws)
         row['detectable'] = min_detectable(d)
     row['verdict'] = verdict(row)
+    if q.tune: row['verdict'] = f"can't tell yet: its {q.tune[0]} is still to be chosen"
     return row
 
 # %% ../nbs/18b_answers.ipynb #ans22337
@@ -310,7 +374,10 @@ def read_records(folder) -> dict[str, dict]:
 
 
 def answers(folder, data_dir=None, questions: dict = QUESTIONS, draws: int = 2000) -> list[dict]:
-    "A row per question from the records in `folder` (those with saved predictions)."
+    """A row per question from the records in `folder` (those with saved predictions), each
+    question tuned by the records of the selection split beside it (`folder`-selection)."""
+    folder = Path(folder)
+    questions = chosen(questions, read_records(folder.parent / f'{folder.name}-selection'))
     records = {k: r for k, r in read_records(folder).items() if 'predictions' in r}
     gold = dev_gold(data_dir)
     return [compare(q, records, gold, draws) | {'key': k} for k, q in questions.items()]
@@ -395,5 +462,28 @@ def plot_answers(rows: list[dict], title: str = ''):
     names = [f"{r.get('key', r['question'])} ({r['n']})" for r in rows[::-1]]
     ax.set_yticks(range(len(rows)), names, fontsize=8)
     ax.set(xlabel='alternative − baseline, dev overall (seeds in brackets)', title=title)
+    fig.tight_layout()
+    return ax
+
+# %% ../nbs/18b_answers.ipynb #a4a0b807
+def plot_selection(questions: dict, selected: dict, title: str = ''):
+    """Each tuned question's score on the selection split at each of its values (as multiples of
+    the first, log scale), its chosen value ringed, and its baseline's score dashed."""
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    for i, (k, q) in enumerate((k, q) for k, q in questions.items() if q.tune):
+        key, values = q.tune
+        got = [selected.get(run_name(o, 0), {}).get('dev', {}).get('overall', np.nan)
+               for o in tuning_runs(q)]
+        x = [v / values[0] for v in values]
+        ax.plot(x, got[1:], 'o-', color=f'C{i}', label=k.split(', ')[0])
+        ax.axhline(got[0], ls='--', color=f'C{i}', lw=0.8)
+        if not np.isnan(got[1:]).any():
+            best = int(np.nanargmax(got[1:]))
+            ax.plot(x[best], got[1 + best], 'o', ms=14, mfc='none', color=f'C{i}')
+    ax.set_xscale('log')
+    ax.set(xlabel='weight, as a multiple of the first tried', ylabel='selection overall',
+           title=title)
+    ax.legend(fontsize=8)
     fig.tight_layout()
     return ax
