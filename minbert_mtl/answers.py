@@ -19,9 +19,9 @@ from .metrics import accuracy, pearson
 # %% auto #0
 __all__ = ['OVERFIT', 'ENCODER_PENALTY', 'L1_WEIGHT', 'WEIGHTS', 'QUESTIONS', 'CONFIRM', 'SELECTION', 'SMALLEST', 'Question',
            'run_name', 'ensemble_members', 'ensemble_name', 'plan', 'questions_at', 'tuning_runs', 'choose', 'chosen',
-           'build_ensembles', 'run_selection', 'run_answers', 'dev_gold', 'task_score', 'rescore', 't_interval',
-           'min_detectable', 'paired_bootstrap', 'verdict', 'compare', 'read_records', 'answers', 'answers_markdown',
-           'write_answers', 'answers_cli', 'plot_answers', 'plot_selection']
+           'selection_markdown', 'build_ensembles', 'run_selection', 'run_answers', 'dev_gold', 'task_score', 'rescore',
+           't_interval', 'min_detectable', 'paired_bootstrap', 'verdict', 'compare', 'read_records', 'answers',
+           'answers_markdown', 'write_answers', 'answers_cli', 'plot_answers', 'plot_selection']
 
 # %% ../nbs/18b_answers.ipynb #ans05be9
 @dataclass(frozen=True)
@@ -193,6 +193,24 @@ def choose(q: Question, selected: dict) -> Question:
 def chosen(questions: dict, selected: dict) -> dict:
     "Every question, with its alternative chosen (`choose`) where the selection records allow."
     return {k: choose(q, selected) for k, q in questions.items()}
+
+# %% ../nbs/18b_answers.ipynb #b6244c0b
+def selection_markdown(questions: dict, selected: dict) -> str:
+    """The tuned questions' scores on the selection split (records `selected`): the baseline's,
+    each value's (the chosen one in bold), as a Markdown table."""
+    head = ['question', 'tuned', 'baseline', 'selection overall at each value', 'chosen']
+    md = ["Seed 0 of each, scored on a tenth of each task's training rows held out as dev.", '',
+          '| ' + ' | '.join(head) + ' |', '|' + ' --- |' * len(head)]
+    for q in (q for q in questions.values() if q.tune):
+        (key, values), pick = q.tune, choose(q, selected)
+        got = [selected.get(run_name(o, 0), {}).get('dev', {}).get('overall')
+               for o in tuning_runs(q)]
+        cells = [f'{x:.4f}' if x is not None else '-' for x in got]
+        at = [f'{v}: ' + (f'**{c}**' if not pick.tune and pick.alt[key] == v else c)
+              for v, c in zip(values, cells[1:])]
+        md.append(f"| {q.text} | {key} | {cells[0]} | {' · '.join(at)} | "
+                  f"{'-' if pick.tune else pick.alt[key]} |")
+    return '\n'.join(md) + '\n'
 
 # %% ../nbs/18b_answers.ipynb #ans1096b
 def _configure(folder: Path, budget: str, base: dict | None, overrides: dict, seed: int):
@@ -444,6 +462,8 @@ def answers_cli(
     if train: run_answers(budget, results_dir, runs_dir, base, qs, limit)
     folder = Path(results_dir) / budget
     folder.mkdir(parents=True, exist_ok=True)
+    sel = folder.parent / f'{budget}-selection'  # the chosen values, where a question tunes one
+    if sel.is_dir(): (sel / 'selection.md').write_text(selection_markdown(qs, read_records(sel)))
     print(write_answers(answers(folder, data_dir, qs), folder).read_text())
 
 # %% ../nbs/18b_answers.ipynb #486193dd

@@ -56,6 +56,8 @@ def timed_table(runs: dict[str, dict]) -> str:
 # %% ../nbs/18c_report.ipynb #9488d90b
 SECTIONS = (  # (file under results/, heading)
     ('answers/quick/answers.md', 'Answers on paired seeds, quick budget (notebook `18b_answers`)'),
+    ('answers/quick-selection/selection.md',
+     "The encoder penalties' weights, chosen on a selection split (quick budget)"),
     ('answers/default/answers.md', 'The headline answers at the default budget, three seeds'),
     ('quick/results.md', 'Every configuration at the quick budget, one seed (`18a_results`)'),
     ('default-selection/results.md', 'Recipes compared on a selection split, not dev'),
