@@ -4,12 +4,12 @@
 
 # %% ../nbs/18c_report.ipynb #f0edbc75
 from __future__ import annotations
-import argparse, json
+import argparse, csv, json
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['SECTIONS', 'HEADLINE', 'timed_runs', 'duration', 'timed_table', 'curves_table', 'results_page', 'headline',
-           'write_results_page', 'report_cli']
+__all__ = ['SECTIONS', 'SHARED', 'HEADLINE', 'timed_runs', 'duration', 'timed_table', 'curves_table', 'results_page',
+           'alone_times', 'headline', 'write_results_page', 'report_cli']
 
 # %% ../nbs/18c_report.ipynb #05a885f6
 def timed_runs(folder) -> dict[str, dict]:
@@ -103,8 +103,37 @@ def results_page(folder='results') -> str:
              '## Whole runs, timed (`results/speed/`)', '', timed_table(timed), *_curves(timed)]
     for path, heading in SECTIONS:
         if (folder / path).is_file():
-            parts += ['', f'## {heading}', '', _demoted((folder / path).read_text().strip())]
+            table = alone_times((folder / path).read_text().strip(), (folder / path).parent)
+            parts += ['', f'## {heading}', '', _demoted(table)]
     return '\n'.join(parts) + '\n'
+
+# %% ../nbs/18c_report.ipynb #54a223b4
+SHARED = 'shared machine'
+
+
+def alone_times(table: str, folder) -> str:
+    """A suite's Markdown table (its `results.md`, rows in `results.csv`'s order) with the time
+    of each run listed in `shared.json` beside it replaced by 'shared machine', and a line that
+    says so; the table as it is when the folder lists none."""
+    folder = Path(folder)
+    if not (folder / 'shared.json').is_file():
+        return table
+    shared = set(json.loads((folder / 'shared.json').read_text()))
+    with open(folder / 'results.csv', newline='') as f:
+        configs = [r['config'] for r in csv.DictReader(f)]
+    lines = table.splitlines()
+    head = next(i for i, l in enumerate(lines) if l.startswith('| '))
+    col = lines[head][2:-2].split(' | ').index('train_seconds')
+    rows = [i for i in range(head + 2, len(lines)) if lines[i].startswith('| ')]
+    if len(rows) != len(configs):
+        raise ValueError(f'{folder}: results.md and results.csv list different runs')
+    for i, config in zip(rows, configs):
+        if config in shared:
+            cells = lines[i][2:-2].split(' | ')
+            lines[i] = '| ' + ' | '.join(cells[:col] + [SHARED] + cells[col + 1:]) + ' |'
+    return '\n'.join(lines + ['', f'train_seconds: "{SHARED}" for the runs that shared the '
+                              'machine with other work (`shared.json`); the others had it alone.'])
+
 
 # %% ../nbs/18c_report.ipynb #1f87c7e8
 HEADLINE = (  # (label in results/speed, the command that runs it)
