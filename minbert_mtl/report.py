@@ -9,7 +9,7 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['SECTIONS', 'SHARED', 'HEADLINE', 'timed_runs', 'duration', 'timed_table', 'curves_table', 'results_page',
-           'alone_times', 'headline', 'write_results_page', 'report_cli']
+           'alone_times', 'headline', 'verdicts', 'write_results_page', 'report_cli']
 
 # %% ../nbs/18c_report.ipynb #05a885f6
 def timed_runs(folder) -> dict[str, dict]:
@@ -156,6 +156,32 @@ def headline(folder='results') -> str:
             [*(f'{d[k]:.4f}' for k in ('sst_acc', 'para_acc', 'sts_corr', 'overall')), _time(r),
              f"{r.get('cpu', '?')}, {r['date'][:10]}, {r['commit']}"]) + ' |')
     return '\n'.join(rows)
+
+# %% ../nbs/18c_report.ipynb #0a842ce5
+def _answer_rows(path: Path) -> dict[str, dict]:
+    "{question: its row} of an answers table (`answers.csv`)."
+    with open(path, newline='') as f:
+        return {r['question']: r for r in csv.DictReader(f)}
+
+
+def verdicts(folder='results', budgets=('quick', 'default')) -> str:
+    """The README's summary of the answers: a row per question, its verdict and seeds at each
+    budget that has an answers table in `folder/answers/<budget>/`, then each table's provenance
+    (the first line of its `answers.md`); '' when there is none."""
+    have = [b for b in budgets if (Path(folder) / 'answers' / b / 'answers.csv').is_file()]
+    if not have:
+        return ''
+    tables = {b: _answer_rows(Path(folder) / 'answers' / b / 'answers.csv') for b in have}
+    questions = list(dict.fromkeys(q for t in tables.values() for q in t))
+    rows = ['| question | ' + ' | '.join(f'{b}: seeds | {b}: verdict' for b in have) + ' |',
+            '|' + ' --- |' * (2 * len(have) + 1)]
+    for q in questions:
+        cells = [f"{t[q]['n']} | {t[q]['verdict']}" if q in t else '- | -' for t in tables.values()]
+        rows.append(f'| {q} | ' + ' | '.join(cells) + ' |')
+    made = [f"{b.capitalize()} budget: " + (Path(folder) / 'answers' / b / 'answers.md')
+            .read_text().splitlines()[0] for b in have]
+    return '\n'.join(rows + [''] + made)
+
 
 # %% ../nbs/18c_report.ipynb #4dfc4ed1
 def write_results_page(folder='results') -> Path:
