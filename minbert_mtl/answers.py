@@ -11,17 +11,18 @@ import numpy as np
 from fastcore.script import call_parse
 from scipy import stats
 from .data import TASKS, course_file, load_examples, overall_of, overall_tasks
-from .datadir import find_data_dir
-from .experiments import (ALL, BASELINE, BUDGETS, _launch, _resumable, ensemble_one,
+from .datadir import atomic_write, find_data_dir
+from .experiments import (ALL, BASELINE, BUDGETS, _launch, _resumable, provenance,
                           selection_split, slug)
 from .metrics import accuracy, pearson
 
 # %% auto #0
 __all__ = ['OVERFIT', 'ENCODER_PENALTY', 'L1_WEIGHT', 'WEIGHTS', 'QUESTIONS', 'CONFIRM', 'SELECTION', 'SMALLEST', 'Question',
            'run_name', 'ensemble_members', 'ensemble_name', 'plan', 'questions_at', 'tuning_runs', 'choose', 'chosen',
-           'selection_markdown', 'build_ensembles', 'run_selection', 'run_answers', 'dev_gold', 'task_score', 'rescore',
-           't_interval', 'min_detectable', 'paired_bootstrap', 'verdict', 'compare', 'read_records', 'answers',
-           'answers_markdown', 'write_answers', 'answers_cli', 'plot_answers', 'plot_selection']
+           'selection_markdown', 'vote', 'ensemble_record', 'build_ensembles', 'run_selection', 'run_answers',
+           'dev_gold', 'task_score', 'rescore', 't_interval', 'min_detectable', 'paired_bootstrap', 'verdict',
+           'compare', 'read_records', 'answers', 'answers_markdown', 'write_answers', 'answers_cli', 'plot_answers',
+           'plot_selection']
 
 # %% ../nbs/18b_answers.ipynb #ans05be9
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ QUESTIONS = {
         'L2-SP (the distance from the pretrained encoder), where the plain run overfits?',
         OVERFIT, OVERFIT | ENCODER_PENALTY | dict(penalty_p=2, penalty_from_pretrained=True), 3,
         tune=WEIGHTS),
-    # ensembles: three runs vote (notebook 20_ensemble); pair s is seeds 3s, 3s+1 and 3s+2
+    # ensembles: three runs vote on their saved predictions; pair s is seeds 3s, 3s+1 and 3s+2
     'ensemble': Question('An ensemble of three runs, rather than one run?', {}, {}, 3,
                          'the ensemble trains on 3x the examples, so takes 3x the time', 3),
     'ensemble, equal time': Question(
@@ -219,21 +220,45 @@ def _configure(folder: Path, budget: str, base: dict | None, overrides: dict, se
     (folder / 'config.json').write_text(json.dumps(conf, indent=1))
 
 
-def build_ensembles(records: Path, runs: Path, questions: dict = QUESTIONS,
-                    data_dir=None) -> list[str]:
-    """The record of each ensemble `questions` compare whose members' runs are done in `runs`
-    and whose record is missing from `records` (`ensemble_one` of the experiments notebook:
-    the members' best checkpoints vote on dev); the names of those made."""
-    made = []
+def vote(task: str, members: list) -> list[float]:
+    """The members' vote on each example, from their saved predictions: for classes, the median
+    of an odd number of votes (the majority whenever there is one; for SST's ordered classes, the
+    middle one when all differ); for scores, their mean."""
+    p = np.asarray(members, float)
+    if TASKS[task].kind == 'regression': return p.mean(0).tolist()
+    if len(p) % 2 == 0:
+        raise ValueError(f'a vote of classes needs an odd number of members, not {len(p)}')
+    return np.median(p, 0).tolist()
+
+
+def ensemble_record(members: dict[str, dict], gold: dict) -> dict:
+    """The record of the vote of `members` (their records, by name): dev predictions and scores,
+    and the members' summed examples and time (an ensemble costs its members' training)."""
+    recs = list(members.values())
+    preds = {t: vote(t, [r['predictions'][t] for r in recs]) for t in recs[0]['predictions']}
+    gflops, tasks = [g for r in recs for g in r['gflops']], recs[0]['examples']
+    return {'dev': rescore(preds, gold), 'members': list(members), 'predictions': preds,
+            'examples': {t: sum(r['examples'].get(t, 0) for r in recs) for t in tasks},
+            'train_seconds': sum(r['train_seconds'] for r in recs),
+            'peak_gib': max(r['peak_gib'] for r in recs), 'gflops': [min(gflops), max(gflops)],
+            'provenance': provenance(), 'histories': {}}
+
+
+def build_ensembles(records: Path, questions: dict = QUESTIONS, data_dir=None) -> list[str]:
+    """The record of each ensemble `questions` compare whose members' records are in `records`
+    and whose own is missing (`ensemble_record`); the names of those made."""
+    made, gold = [], None
     for q in questions.values():
         for s in range(q.seeds if q.members > 1 else 0):
-            name = ensemble_name(q.alt, s, q.members)
-            members = [runs / n for n in ensemble_members(q.alt, s, q.members)]
+            name, names = ensemble_name(q.alt, s, q.members), ensemble_members(q.alt, s, q.members)
             if (records / f'{name}.json').exists(): continue
-            if not all((m / 'result.json').exists() for m in members): continue
-            print(f'--- {name}: the vote of {", ".join(m.name for m in members)}', flush=True)
-            ensemble_one(runs / name, members, data_dir)
-            shutil.copy(runs / name / 'result.json', records / f'{name}.json')
+            if not all((records / f'{n}.json').exists() for n in names): continue
+            gold = dev_gold(data_dir) if gold is None else gold
+            print(f'--- {name}: the vote of {", ".join(names)}', flush=True)
+            rec = ensemble_record({n: json.loads((records / f'{n}.json').read_text())
+                                   for n in names}, gold)
+            atomic_write(records / f'{name}.json', lambda f: f.write(json.dumps(rec, indent=1)
+                                                                     .encode()))
             made.append(name)
     return made
 
@@ -280,15 +305,16 @@ def run_answers(budget: str = 'quick', results_dir='runs/answers-results', runs_
     data_dir = (base or {}).get('data_dir')
     questions, made = run_selection(budget, results_dir, runs_dir, base, questions, limit)
     trained = len(made)
-    made += build_ensembles(records, runs, questions, data_dir)
+    made += build_ensembles(records, questions, data_dir)
     for overrides, seed in plan(questions):
         name = run_name(overrides, seed)
         if (records / f'{name}.json').exists(): continue
         if limit is not None and trained >= limit: break
         _train(name, budget, base, overrides, seed, records, runs)
         trained += 1
-        made += [name] + build_ensembles(records, runs, questions, data_dir)
+        made += [name] + build_ensembles(records, questions, data_dir)
     return made
+
 
 # %% ../nbs/18b_answers.ipynb #ans1242a
 def dev_gold(data_dir=None, tasks=None) -> dict[str, np.ndarray]:
