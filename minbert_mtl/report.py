@@ -166,18 +166,20 @@ def _answer_rows(path: Path) -> dict[str, dict]:
 
 def verdicts(folder='results', budgets=('quick', 'default')) -> str:
     """The README's summary of the answers: a row per question, its verdict and seeds at each
-    budget that has an answers table in `folder/answers/<budget>/`, then each table's provenance
-    (the first line of its `answers.md`); '' when there is none."""
+    budget that has an answers table in `folder/answers/<budget>/` and what else differs between
+    its two sides, then each table's provenance (the first line of its `answers.md`); '' when
+    there is none."""
     have = [b for b in budgets if (Path(folder) / 'answers' / b / 'answers.csv').is_file()]
     if not have:
         return ''
     tables = {b: _answer_rows(Path(folder) / 'answers' / b / 'answers.csv') for b in have}
     questions = list(dict.fromkeys(q for t in tables.values() for q in t))
-    rows = ['| question | ' + ' | '.join(f'{b}: seeds | {b}: verdict' for b in have) + ' |',
-            '|' + ' --- |' * (2 * len(have) + 1)]
+    rows = ['| question | ' + ' | '.join(f'{b}: seeds | {b}: verdict' for b in have)
+            + ' | what else differs |', '|' + ' --- |' * (2 * len(have) + 2)]
     for q in questions:
         cells = [f"{t[q]['n']} | {t[q]['verdict']}" if q in t else '- | -' for t in tables.values()]
-        rows.append(f'| {q} | ' + ' | '.join(cells) + ' |')
+        other = next(t[q].get('confound') for t in tables.values() if q in t) or '-'
+        rows.append(f'| {q} | ' + ' | '.join(cells) + f' | {other} |')
     made = [f"{b.capitalize()} budget: " + (Path(folder) / 'answers' / b / 'answers.md')
             .read_text().splitlines()[0] for b in have]
     return '\n'.join(rows + [''] + made)
