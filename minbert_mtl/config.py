@@ -283,7 +283,7 @@ RESUME_FREE = ('epochs', 'patience', 'progress', 'cache_dir', 'checkpoint_every'
                'compile', 'data_dir', 'pretrained', 'out_dir', 'overwrite')
 
 RECIPES = {
-    'default': {},   # 1 round-robin epoch: 6 to 17 minutes on 2 CPU cores (README)
+    'default': {},   # 1 round-robin epoch (its scores and time: the results page)
     'full': dict(schedule='annealed', epochs=7, lr_decay=0.85, pooling='mean', head='mlp',
                  head_hidden=384, patience=1),  # stops after the first epoch that is not better
     # the default's compute (its 54,796 examples) on the round-robin schedule: the best of four
