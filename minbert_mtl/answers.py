@@ -400,7 +400,8 @@ def compare(q: Question, records: dict, gold: dict, draws: int = 2000) -> dict:
     a, b = [records[x] for x, _ in pairs], [records[y] for _, y in pairs]
     d = np.array([rb['dev']['overall'] - ra['dev']['overall'] for ra, rb in zip(a, b)])
     row = {'question': q.text, 'n': len(d), 'diffs': d.round(4).tolist(),
-           'diff': float(d.mean()) if len(d) else float('nan'), 'confound': q.confound}
+           'diff': float(d.mean()) if len(d) else float('nan'), 'confound': q.confound,
+           'used': [n for x, y in pairs for n in (x, y, *records[y].get('members', ()))]}
     if len(d) >= 2:
         row['t_lo'], row['t_hi'] = t_interval(d)
         row['boot_lo'], row['boot_hi'] = paired_bootstrap(
@@ -450,10 +451,13 @@ def _cells(r: dict) -> list[str]:
 
 
 def answers_markdown(rows: list[dict], records: dict) -> str:
-    "The answers as a Markdown table, under a line on the records' provenance."
+    """The answers as a Markdown table, under a line on the provenance of the records they use
+    (not of a run a tuned question no longer compares)."""
     head = ['question', 'seeds', 'Δ overall', '95% t interval', 'bootstrap 95%', 'detectable',
             'verdict']
-    md = [_provenance_line(records), '', '| ' + ' | '.join(head) + ' |',
+    used = {n for r in rows for n in r.get('used', ())}
+    md = [_provenance_line({k: r for k, r in records.items() if k in used}), '',
+          '| ' + ' | '.join(head) + ' |',
           '|' + ' --- |' * len(head)] + ['| ' + ' | '.join(_cells(r)) + ' |' for r in rows]
     return '\n'.join(md) + '\n'
 
