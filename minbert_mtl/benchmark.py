@@ -23,6 +23,7 @@ from .pretrained import resolve_pretrained
 from .smart import smart_regularizer
 from .tokenizer import BertTokenizer
 from .machine import clock, interleaved, matmul_flops, tune_malloc
+from .experiments import provenance
 
 # %% auto #0
 __all__ = ['MATMUL_OPS', 'Reference', 'kit_and_reference', 'step_fns', 'trainable', 'predicting', 'bench_training',
@@ -369,6 +370,7 @@ def benchmark(
     tasks = ('sst', 'para', 'sts')
     examples = {t: load_examples(course_file(data_dir, t, 'train'), t) for t in tasks}
     res = {'date': time.strftime('%Y-%m-%d %H:%M'), 'machine': _machine(tuned),
+           'provenance': provenance(),  # the commit, and the load: was the machine alone?
            'pretrained': pretrained, 'batch_size': batch_size}
     res['machine']['matmul_gflops_start'] = matmul_flops() / 1e9
     with tempfile.TemporaryDirectory() as cache:
@@ -446,6 +448,10 @@ def format_table(r: dict) -> str:
         f"torch {r['machine']['torch']}, {r['pretrained']}, batch size {r['batch_size']}",
         '',
     ]
+    if 'provenance' in r:
+        p = r['provenance']
+        lines[0] += (f"; code of {p['commit']}{' (changed)' if p['code_changed'] else ''}, "
+                     f"load average {p['load'][0]:.2f} at the start")
     if 'matmul_gflops_start' in r['machine']:
         lines[0] += (f"; fp32 matmul {r['machine']['matmul_gflops_start']:.0f} GFLOP/s at the "
                      f"start, {r['flops']['matmul_flops_per_s'] / 1e9:.0f} at the end")
