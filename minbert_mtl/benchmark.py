@@ -450,8 +450,8 @@ def format_table(r: dict) -> str:
     ]
     if 'provenance' in r:
         p = r['provenance']
-        lines[0] += (f"; code of {p['commit']}{' (changed)' if p['code_changed'] else ''}, "
-                     f"load average {p['load'][0]:.2f} at the start")
+        lines[0] += (f"; code of {p['commit']}{' (changed)' if p['code_changed'] else ''} on "
+                     f"{p['cpu']}, load average {p['load'][0]:.2f} at the start")
     if 'matmul_gflops_start' in r['machine']:
         lines[0] += (f"; fp32 matmul {r['machine']['matmul_gflops_start']:.0f} GFLOP/s at the "
                      f"start, {r['flops']['matmul_flops_per_s'] / 1e9:.0f} at the end")
