@@ -71,6 +71,11 @@ QUESTIONS = {
                          'annealed takes 3x the optimizer steps for the same examples'),
     'pcgrad': Question('PCGrad, rather than the summed loss (parallel schedule)?',
                        dict(schedule='parallel'), dict(schedule='parallel', method='pcgrad'), 5),
+    'pcgrad, proportional': Question(
+        'PCGrad, rather than the summed loss (proportional batches)?', {}, dict(method='pcgrad')),
+    'uncertainty': Question(
+        'Uncertainty weighting, rather than the summed loss (parallel schedule)?',
+        dict(schedule='parallel'), dict(schedule='parallel', method='uncertainty')),
     'cross-encoder': Question('A cross-encoder for pairs, rather than a bi-encoder?',
                               dict(pair_mode='bi'), {}),
     'smart': Question('SMART on every task, rather than none?', {}, dict(smart_tasks=ALL), 5,
@@ -78,6 +83,10 @@ QUESTIONS = {
     'l2': Question('An L2 penalty, rather than none?', {}, dict(penalty_p=2), 3,
                    "the penalty's default scope is the similarity head; nothing overfits"),
     'pals': Question('PALs (d = 96), rather than none?', {}, dict(pals=96)),
+    'shared embedding': Question(
+        'One shared sentence embedding, trained with a ranking loss, rather than a bi-encoder?',
+        dict(pair_mode='bi'), dict(pair_mode='bi', shared_embedding=True, para_loss='bce+mnr'), 3,
+        'two changes at once: one embedding layer under every head, and the in-batch ranking loss'),
     'mean pooling': Question('Mean pooling, rather than [CLS]?', {}, dict(pooling='mean'), 3,
                              'the default model was trained with mean pooling'),
     # controls: the same comparison with the confound removed
