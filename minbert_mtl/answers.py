@@ -12,8 +12,9 @@ from fastcore.script import call_parse
 from scipy import stats
 from .data import TASKS, course_file, load_examples, overall_of, overall_tasks
 from .datadir import atomic_write, find_data_dir
-from .experiments import (ALL, BASELINE, BUDGETS, _launch, _resumable, provenance,
-                          selection_split, slug)
+from .experiments import (ALL, BASELINE, BUDGETS, _launch, _resumable,
+                                     selection_split, slug)
+from .machine import provenance
 from .metrics import accuracy, pearson
 
 # %% auto #0

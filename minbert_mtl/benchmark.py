@@ -22,8 +22,8 @@ from .prepacked import prepacked
 from .pretrained import resolve_pretrained
 from .smart import smart_regularizer
 from .tokenizer import BertTokenizer
-from .machine import clock, interleaved, matmul_flops, tune_malloc
-from .experiments import provenance
+from .machine import clock, cpu_name, interleaved, matmul_flops
+from .machine import provenance, tune_malloc
 
 # %% auto #0
 __all__ = ['MATMUL_OPS', 'Reference', 'kit_and_reference', 'step_fns', 'trainable', 'predicting', 'bench_training',
@@ -347,7 +347,7 @@ def peak_memory_of_run(**overrides) -> float:
 # %% ../nbs/17_benchmark.ipynb #05a32124
 def _machine(malloc_tuned: bool) -> dict:
     "What the timings depend on."
-    return {'cpu': platform.processor() or platform.machine(), 'cores': os.cpu_count(),
+    return {'cpu': cpu_name(), 'cores': os.cpu_count(),
             'torch_threads': torch.get_num_threads(), 'torch': torch.__version__,
             'python': platform.python_version(), 'malloc_tuned': malloc_tuned}
 
@@ -444,14 +444,15 @@ def targets(r: dict) -> dict:
 def format_table(r: dict) -> str:
     "The benchmark's results as a Markdown table."
     lines = [
-        f"Benchmark of {r['date']}: {r['machine']['cpu']}, {r['machine']['cores']} cores, "
+        f"Benchmark of {r['date']}: {r.get('provenance', r['machine'])['cpu']}, "
+        f"{r['machine']['cores']} cores, "
         f"torch {r['machine']['torch']}, {r['pretrained']}, batch size {r['batch_size']}",
         '',
     ]
     if 'provenance' in r:
         p = r['provenance']
-        lines[0] += (f"; code of {p['commit']}{' (changed)' if p['code_changed'] else ''} on "
-                     f"{p['cpu']}, load average {p['load'][0]:.2f} at the start")
+        lines[0] += (f"; code of {p['commit']}{' (changed)' if p['code_changed'] else ''}, "
+                     f"load average {p['load'][0]:.2f} at the start")
     if 'matmul_gflops_start' in r['machine']:
         lines[0] += (f"; fp32 matmul {r['machine']['matmul_gflops_start']:.0f} GFLOP/s at the "
                      f"start, {r['flops']['matmul_flops_per_s'] / 1e9:.0f} at the end")

@@ -4,18 +4,16 @@
 
 # %% ../nbs/18_experiments.ipynb #d2846202
 from __future__ import annotations
-import csv, datetime, io, json, math, os, platform, random, resource, shutil, statistics
-import subprocess, sys
+import csv, io, json, math, random, resource, shutil, statistics, subprocess, sys
 import scipy.stats
 from pathlib import Path
-import torch
 from fastcore.script import call_parse
 from tqdm.auto import tqdm
 from .data import course_file, overall_tasks
 from .datadir import find_data_dir
 from .ensemble import OPTIMISTIC, ensemble
 from .evaluate import read_predictions
-from .machine import matmul_flops
+from .machine import matmul_flops, provenance
 from .methods import METHODS
 from .schedules import SCHEDULES
 from .specialists import train_specialists
@@ -24,8 +22,8 @@ from .train import run
 
 # %% auto #0
 __all__ = ['ALL', 'BASELINE', 'BUDGETS', 'SUITES', 'FULL_CHOICES', 'CANDIDATES', 'SCORES', 'COLUMNS', 'FORMATS', 'SST_CLASSES',
-           'ENSEMBLES', 'slug', 'dev_predictions', 'provenance', 'train_one', 'run_suite', 'write_table', 'noise',
-           'collect', 'experiments_cli', 'plot_sst', 'plot_sts', 'plot_results', 'ensemble_one', 'run_ensembles',
+           'ENSEMBLES', 'slug', 'dev_predictions', 'train_one', 'run_suite', 'write_table', 'noise', 'collect',
+           'experiments_cli', 'plot_sst', 'plot_sts', 'plot_results', 'ensemble_one', 'run_ensembles',
            'selection_split']
 
 # %% ../nbs/18_experiments.ipynb #045a780d
@@ -98,28 +96,6 @@ def dev_predictions(run_dir: Path) -> dict[str, list[float]]:
     (of each specialist, for specialists), from the course-format files it wrote."""
     files = sorted(Path(run_dir).glob('**/predictions/*-dev-output.csv'))
     return {f.name.split('-dev-')[0]: list(read_predictions(f).values()) for f in files}
-
-
-def _git(*args) -> str:
-    here = Path(__file__).resolve().parent if '__file__' in globals() else Path.cwd()  # notebook
-    done = subprocess.run(['git', *args], capture_output=True, text=True, cwd=here)
-    return done.stdout.strip() if done.returncode == 0 else ''
-
-
-def provenance() -> dict:
-    """When, with which code and on what machine a record is made: the date (UTC), the commit and
-    whether the package differed from it, the CPU, cores, torch, and the load average (1, 5 and 15
-    minutes: above the cores, the run shared the machine)."""
-    cpu = platform.machine()
-    if Path('/proc/cpuinfo').exists():
-        names = [l.split(':', 1)[1].strip() for l in Path('/proc/cpuinfo').read_text().splitlines()
-                 if l.startswith('model name')]
-        cpu = names[0] if names else cpu
-    return {'date': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
-            'commit': _git('rev-parse', '--short', 'HEAD'),
-            'code_changed': bool(_git('status', '--porcelain', '--', '.')),
-            'cpu': cpu, 'cores': os.cpu_count(), 'torch': torch.__version__,
-            'load': [round(x, 2) for x in os.getloadavg()]}
 
 
 def train_one(folder: Path, resume: bool = False) -> dict:

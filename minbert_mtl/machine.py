@@ -4,13 +4,14 @@
 
 # %% ../nbs/A1_machine.ipynb #mach0300
 from __future__ import annotations
-import statistics, time
+import datetime, os, platform, statistics, subprocess, time
 from contextlib import nullcontext
+from pathlib import Path
 import torch
 
 # %% auto #0
 __all__ = ['PRECISIONS', 'autocast', 'available_devices', 'resolve_device', 'resolve_precision', 'tune_malloc', 'interleaved',
-           'matmul_flops', 'gflops', 'clock']
+           'matmul_flops', 'gflops', 'clock', 'cpu_name', 'provenance']
 
 # %% ../nbs/A1_machine.ipynb #mach0500
 PRECISIONS = ('fp32', 'bf16')
@@ -105,3 +106,28 @@ def clock(seconds: float) -> str:
     m, s = divmod(round(seconds), 60)
     h, m = divmod(m, 60)
     return f'{h} h {m:02d} min' if h else f'{m} min {s} s' if m else f'{s} s'
+
+# %% ../nbs/A1_machine.ipynb #mach1320
+def _git(*args) -> str:
+    here = Path(__file__).resolve().parent if '__file__' in globals() else Path.cwd()  # notebook
+    done = subprocess.run(['git', *args], capture_output=True, text=True, cwd=here)
+    return done.stdout.strip() if done.returncode == 0 else ''
+
+
+def cpu_name() -> str:
+    "The CPU's model name where the system says it (Linux), else its architecture."
+    info = Path('/proc/cpuinfo')
+    names = [l.split(':', 1)[1].strip() for l in info.read_text().splitlines()
+             if l.startswith('model name')] if info.exists() else []
+    return names[0] if names else platform.processor() or platform.machine()
+
+
+def provenance() -> dict:
+    """When, with which code and on what machine a record is made: the date (UTC), the commit and
+    whether the package differed from it, the CPU, cores, torch, and the load average (1, 5 and 15
+    minutes: above the cores, the run shared the machine)."""
+    return {'date': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
+            'commit': _git('rev-parse', '--short', 'HEAD'),
+            'code_changed': bool(_git('status', '--porcelain', '--', '.')),
+            'cpu': cpu_name(), 'cores': os.cpu_count(), 'torch': torch.__version__,
+            'load': [round(x, 2) for x in os.getloadavg()]}
