@@ -13,8 +13,7 @@ from scipy import stats
 from .data import TASKS, course_file, load_examples, overall_of, overall_tasks
 from .datadir import atomic_write, find_data_dir
 from .experiments import (ALL, BASELINE, BUDGETS, _launch, _resumable,
-                                     selection_split, slug)
-from .machine import provenance
+                                     members_cost, selection_split, slug)
 from .metrics import accuracy, pearson
 
 # %% auto #0
@@ -243,15 +242,11 @@ def vote(task: str, members: list) -> list[float]:
 
 def ensemble_record(members: dict[str, dict], gold: dict) -> dict:
     """The record of the vote of `members` (their records, by name): dev predictions and scores,
-    and the members' summed examples and time (an ensemble costs its members' training)."""
+    and what the members cost (`members_cost`: an ensemble costs its members' training)."""
     recs = list(members.values())
     preds = {t: vote(t, [r['predictions'][t] for r in recs]) for t in recs[0]['predictions']}
-    gflops, tasks = [g for r in recs for g in r['gflops']], recs[0]['examples']
     return {'dev': rescore(preds, gold), 'members': list(members), 'predictions': preds,
-            'examples': {t: sum(r['examples'].get(t, 0) for r in recs) for t in tasks},
-            'train_seconds': sum(r['train_seconds'] for r in recs),
-            'peak_gib': max(r['peak_gib'] for r in recs), 'gflops': [min(gflops), max(gflops)],
-            'provenance': provenance(), 'histories': {}}
+            **members_cost(recs)}
 
 
 def build_ensembles(records: Path, questions: dict = QUESTIONS, data_dir=None) -> list[str]:

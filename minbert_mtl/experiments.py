@@ -23,7 +23,7 @@ from .train import run
 # %% auto #0
 __all__ = ['ALL', 'BASELINE', 'BUDGETS', 'SUITES', 'FULL_CHOICES', 'CANDIDATES', 'SCORES', 'COLUMNS', 'FORMATS', 'SST_CLASSES',
            'ENSEMBLES', 'slug', 'dev_predictions', 'train_one', 'run_suite', 'write_table', 'noise', 'collect',
-           'experiments_cli', 'plot_sst', 'plot_sts', 'plot_results', 'ensemble_one', 'run_ensembles',
+           'experiments_cli', 'plot_sst', 'plot_sts', 'plot_results', 'members_cost', 'ensemble_one', 'run_ensembles',
            'selection_split']
 
 # %% ../nbs/18_experiments.ipynb #045a780d
@@ -343,6 +343,18 @@ def _members(runs_dir: Path, spec) -> list[Path]:
     return sorted(done, key=score.get, reverse=True)[:spec]
 
 
+def members_cost(records: list[dict]) -> dict:
+    """What an ensemble of runs costs, from their records: their examples and training time summed
+    (an ensemble costs its members' training), their largest peak memory and the range of the
+    machine's GFLOP/s over them; with the ensemble's own provenance."""
+    gflops = [g for r in records for g in r['gflops']]
+    return {'examples': {t: sum(r['examples'].get(t, 0) for r in records)
+                         for t in records[0]['examples']},
+            'train_seconds': sum(r['train_seconds'] for r in records),
+            'peak_gib': max(r['peak_gib'] for r in records), 'gflops': [min(gflops), max(gflops)],
+            'provenance': provenance(), 'histories': {}}
+
+
 def ensemble_one(folder: Path, members: list[Path], data_dir=None,
                  chosen_on_dev: bool = False) -> dict:
     """The members' best checkpoints combined on dev; the ensemble's record, also saved (with a
@@ -351,18 +363,9 @@ def ensemble_one(folder: Path, members: list[Path], data_dir=None,
     res = ensemble([m / 'run' / 'best' for m in members], Path(folder) / 'predictions',
                    data_dir, select=False)
     recs = [json.loads((m / 'result.json').read_text()) for m in members]
-    gflops = [g for r in recs for g in r['gflops']]
-    record = {
-        'dev': {k: v for k, v in res['dev'].items() if not isinstance(v, list)},
-        'members': [m.name for m in members],
-        'examples': {t: sum(r['examples'].get(t, 0) for r in recs) for t in recs[0]['examples']},
-        'train_seconds': sum(r['train_seconds'] for r in recs),
-        'peak_gib': max(r['peak_gib'] for r in recs),
-        'gflops': [min(gflops), max(gflops)],
-        'provenance': provenance(),
-        'predictions': dev_predictions(folder),
-        'histories': {},
-    }
+    record = {'dev': {k: v for k, v in res['dev'].items() if not isinstance(v, list)},
+              'members': [m.name for m in members], 'predictions': dev_predictions(folder),
+              **members_cost(recs)}
     if chosen_on_dev: record['note'] = OPTIMISTIC
     (Path(folder) / 'result.json').write_text(json.dumps(record, indent=1))
     return record
