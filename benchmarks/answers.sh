@@ -4,8 +4,8 @@
 # in results/answers/<budget>/records/ as its run ends, to commit as it comes; started again, it
 # continues where it stopped (a run under way resumes from its last saved step). The course data
 # must be in $MINBERT_DATA. The whole plan, on a 2-core machine alone: about 40 hours (17 runs
-# of about 5 minutes on a selection split that choose the encoder penalties' weights; 99 quick
-# runs of 10-70 minutes, SMART and Bregman the longest, and the votes of 3 ensembles; 15
+# of about 5 minutes on a selection split that choose the encoder penalties' weights; 105
+# quick runs of 4-70 minutes, SMART and Bregman the longest, and the votes of 3 ensembles; 15
 # default-budget runs of about an hour).
 #
 #   nohup bash benchmarks/answers.sh >> answers.log 2>&1 &

@@ -17,9 +17,9 @@ from .experiments import (ALL, BASELINE, BUDGETS, _launch, _resumable,
 from .metrics import accuracy, pearson
 
 # %% auto #0
-__all__ = ['OVERFIT', 'ENCODER_PENALTY', 'L1_WEIGHT', 'WEIGHTS', 'QUESTIONS', 'CONFIRM', 'SELECTION', 'SMALLEST', 'Question',
-           'run_name', 'ensemble_members', 'ensemble_name', 'plan', 'questions_at', 'tuning_runs', 'choose', 'chosen',
-           'selection_markdown', 'vote', 'ensemble_record', 'build_ensembles', 'run_selection', 'run_answers',
+__all__ = ['HEAD_PENALTY', 'OVERFIT', 'ENCODER_PENALTY', 'L1_WEIGHT', 'WEIGHTS', 'QUESTIONS', 'CONFIRM', 'SELECTION', 'SMALLEST',
+           'Question', 'run_name', 'ensemble_members', 'ensemble_name', 'plan', 'questions_at', 'tuning_runs', 'choose',
+           'chosen', 'selection_markdown', 'vote', 'ensemble_record', 'build_ensembles', 'run_selection', 'run_answers',
            'dev_gold', 'task_score', 'rescore', 't_interval', 'min_detectable', 'paired_bootstrap', 'verdict',
            'compare', 'read_records', 'answers', 'answers_markdown', 'write_answers', 'answers_cli', 'plot_answers',
            'plot_selection']
@@ -43,6 +43,7 @@ class Question:
         return run_name(self.base, s), ensemble_name(self.alt, s, self.members)
 
 
+HEAD_PENALTY = "the penalty's default scope is the similarity head; nothing overfits"
 # a budget at which the plain run overfits: the quick budget's 16,000 examples drawn from a tenth
 # of each task's (2,741 in all, so about six passes), in six epochs, each ending with 500 of
 # each task's examples scored beside dev (train against dev)
@@ -80,8 +81,10 @@ QUESTIONS = {
                               dict(pair_mode='bi'), {}),
     'smart': Question('SMART on every task, rather than none?', {}, dict(smart_tasks=ALL), 5,
                       'SMART costs about 2.7x the time per step; at this budget nothing overfits'),
-    'l2': Question('An L2 penalty, rather than none?', {}, dict(penalty_p=2), 3,
-                   "the penalty's default scope is the similarity head; nothing overfits"),
+    'l2': Question('An L2 penalty, rather than none?', {}, dict(penalty_p=2), 3, HEAD_PENALTY),
+    'l1': Question('An L1 penalty, rather than none?', {}, dict(penalty_p=1), 3, HEAD_PENALTY),
+    'l-inf': Question('An L-inf penalty, rather than none?', {}, dict(penalty_p='inf'), 3,
+                      HEAD_PENALTY),
     'pals': Question('PALs (d = 96), rather than none?', {}, dict(pals=96)),
     'shared embedding': Question(
         'One shared sentence embedding, trained with a ranking loss, rather than a bi-encoder?',
