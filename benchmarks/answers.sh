@@ -5,8 +5,8 @@
 # continues where it stopped (a run under way resumes from its last saved step). The course data
 # must be in $MINBERT_DATA. The whole plan, on a 2-core machine alone: about 40 hours (17 runs
 # of about 5 minutes on a selection split that choose the encoder penalties' weights; 105
-# quick runs of 4-70 minutes, SMART and Bregman the longest, and the votes of 3 ensembles; 15
-# default-budget runs of about an hour).
+# quick runs of 4-70 minutes, SMART and Bregman the longest, and the votes of 3 ensembles; 18
+# default-budget runs of about an hour, the 3 frozen ones shorter).
 #
 #   nohup bash benchmarks/answers.sh >> answers.log 2>&1 &
 set -euo pipefail
