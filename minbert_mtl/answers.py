@@ -398,6 +398,7 @@ def verdict(row: dict, smallest: float = SMALLEST) -> str:
     if lo > 0: return f"yes, by {row['diff']:+.4f} {ci}"
     if hi < 0: return f"no, it hurts: {row['diff']:+.4f} {ci}"
     reach = max(abs(row['t_lo']), abs(row['t_hi']), abs(row['boot_lo']), abs(row['boot_hi']))
+    reach = np.ceil(round(reach * 1e4, 6)) / 1e4  # rounded up: the bound stays a bound
     if reach <= smallest: return f'no effect larger than {reach:.4f}'
     return f"can't tell at this budget {ci}"
 
