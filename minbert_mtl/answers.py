@@ -446,8 +446,10 @@ def _provenance_line(records: dict) -> str:
     days = sorted({x['date'][:10] for x in p})
     commits, cpus = sorted({x['commit'] for x in p}), sorted({x['cpu'] for x in p})
     votes = sum('members' in r for r in records.values() if 'provenance' in r)
-    runs = f'{len(p) - votes} runs' + (f' and {votes} ensemble(s) of them' if votes else '')
-    return (f"{runs}, trained {days[0]} to {days[-1]} with the code of commit(s) "
+    n = len(p) - votes
+    runs = f"{n} run{'s' * (n != 1)}" + (f' and {votes} ensemble(s) of them' if votes else '')
+    when = days[0] if len(days) == 1 else f'{days[0]} to {days[-1]}'
+    return (f"{runs}, trained {when} with the code of commit(s) "
             f"{', '.join(commits)} on {', '.join(cpus)} ({p[0]['cores']} cores), "
             f"matmul {min(g):.0f}-{max(g):.0f} GFLOP/s.")
 
