@@ -36,7 +36,8 @@ def duration(seconds: float) -> str:
 def _time(r: dict) -> str:
     if not r.get('machine_alone', False):
         return 'shared machine'
-    return f"{duration(r['seconds'])} at {r['gflops'][0]:.0f}-{r['gflops'][1]:.0f} GFLOP/s"
+    lo, hi = min(r['gflops']), max(r['gflops'])  # measured before and after the run
+    return f"{duration(r['seconds'])} at {lo:.0f}-{hi:.0f} GFLOP/s"
 
 
 def timed_table(runs: dict[str, dict]) -> str:
