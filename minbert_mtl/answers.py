@@ -439,7 +439,7 @@ def answers(folder, data_dir=None, questions: dict = QUESTIONS, draws: int = 200
 
 
 def _provenance_line(records: dict) -> str:
-    "Dates, commits, CPUs and matmul GFLOP/s of the records."
+    "Dates, commits, CPUs, matmul GFLOP/s and training time in all of the records."
     p = [r['provenance'] for r in records.values() if 'provenance' in r]
     if not p: return 'No records yet.'
     g = [x for r in records.values() for x in r.get('gflops', [])]
@@ -449,9 +449,12 @@ def _provenance_line(records: dict) -> str:
     n = len(p) - votes
     runs = f"{n} run{'s' * (n != 1)}" + (f' and {votes} ensemble(s) of them' if votes else '')
     when = days[0] if len(days) == 1 else f'{days[0]} to {days[-1]}'
+    hours = sum(r.get('train_seconds', 0) for r in records.values() if 'members' not in r) / 3600
+    cores = p[0]['cores']  # an ensemble's time is its members', counted once with them
     return (f"{runs}, trained {when} with the code of commit(s) "
-            f"{', '.join(commits)} on {', '.join(cpus)} ({p[0]['cores']} cores), "
-            f"matmul {min(g):.0f}-{max(g):.0f} GFLOP/s.")
+            f"{', '.join(commits)} on {', '.join(cpus)} ({cores} cores), "
+            f"matmul {min(g):.0f}-{max(g):.0f} GFLOP/s; {hours:.1f} h of training in all "
+            f"({hours * cores:.1f} CPU-hours).")
 
 
 def _cells(r: dict) -> list[str]:
