@@ -6,7 +6,7 @@
 # must be in $MINBERT_DATA. The whole plan, on a 2-core machine of about 200 matmul GFLOP/s:
 # about 20 hours of training (the first line of each answers.md gives the measured total): 17
 # runs of about 4 minutes on a selection split that choose the encoder penalties' weights; 105
-# quick runs of 1-35 minutes, SMART and Bregman the longest, and the votes of 3 ensembles; 18
+# quick runs of 1-70 minutes (the longest on a shared machine), and the votes of 3 ensembles; 18
 # default-budget runs of about 11 minutes, the 3 frozen ones about 4.
 #
 #   nohup bash benchmarks/answers.sh >> answers.log 2>&1 &
