@@ -449,8 +449,9 @@ def _provenance_line(records: dict) -> str:
     n = len(p) - votes
     runs = f"{n} run{'s' * (n != 1)}" + (f' and {votes} ensemble(s) of them' if votes else '')
     when = days[0] if len(days) == 1 else f'{days[0]} to {days[-1]}'
+    # an ensemble's time is its members', counted once with them
     hours = sum(r.get('train_seconds', 0) for r in records.values() if 'members' not in r) / 3600
-    cores = p[0]['cores']  # an ensemble's time is its members', counted once with them
+    cores = p[0]['cores']
     return (f"{runs}, trained {when} with the code of commit(s) "
             f"{', '.join(commits)} on {', '.join(cpus)} ({cores} cores), "
             f"matmul {min(g):.0f}-{max(g):.0f} GFLOP/s; {hours:.1f} h of training in all "
