@@ -26,7 +26,7 @@ rm -rf "$out" && mkdir -p "$out"
 cd "$code"
 OMP_NUM_THREADS=2 PYTHONPATH=$code /usr/bin/time -f "%e s %M KiB" -o "$out/time.txt" python -c "
 import json, os, time
-from minbert_mtl.benchmark import matmul_flops
+from minbert_mtl.lab.benchmark import matmul_flops
 load0 = [round(x, 2) for x in os.getloadavg()]
 g0 = matmul_flops(repeats=3) / 1e9
 t = time.time()

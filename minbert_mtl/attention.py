@@ -8,7 +8,7 @@ import math
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
-from .dropout import dropout
+from .machinery.dropout import dropout
 
 # %% auto #0
 __all__ = ['ATTENTION_IMPLS', 'plain_dropout', 'attention', 'additive_mask', 'SelfAttention']

@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from .attention import ATTENTION_IMPLS, SelfAttention, additive_mask
-from .dropout import Dropout
+from .machinery.dropout import Dropout
 
 # %% auto #0
 __all__ = ['ACTIVATIONS', 'BertConfig', 'BertEmbeddings', 'BertSelfOutput', 'BertAttention', 'BertIntermediate', 'BertOutput',

@@ -4,68 +4,44 @@
 
 # %% ../nbs/16_config.ipynb #conf0003
 from __future__ import annotations
-import argparse, dataclasses, difflib, math
+import argparse, dataclasses, difflib, functools, math
+from pathlib import Path
 from dataclasses import dataclass, field
 from fastcore.docments import docments
 from .attention import ATTENTION_IMPLS
 from .data import DEFAULT_CACHE, TASKS
 from .evaluate import MODEL_OPTIONS
-from .machine import PRECISIONS
+from .machinery.machine import PRECISIONS
 from .methods import METHODS
 from .model import HEAD_ACTIVATIONS, HEADS, MODEL_PAIR_MODES, POOLINGS, head_tasks
-from .regularization import NORMS, PENALTY_SCOPES
+from .options import _OneOf, integer, number, one_of, parse_bool, task_list
 from .schedules import SCHEDULES
+from .steploss import REGULARIZERS
 
 # %% auto #0
-__all__ = ['OPTIONS', 'DEVICES', 'TRAIN_PRECISIONS', 'TASK_LISTS', 'PARA_LOSSES', 'RESUME_FREE', 'RECIPES', 'ALIASES', 'one_of',
-           'integer', 'number', 'TrainConfig', 'parse_bool', 'FlagParser', 'train_parser']
+__all__ = ['OPTIONS', 'DEVICES', 'TRAIN_PRECISIONS', 'PARA_LOSSES', 'RESUME_FREE', 'RECIPES', 'ALIASES', 'plugin_options',
+           'TrainConfig', 'FlagParser', 'train_parser', 'load_plugins']
 
 # %% ../nbs/16_config.ipynb #6577bf6b
 OPTIONS = ('finetune', 'pretrain')
 DEVICES = ('cpu', 'cuda', 'mps', 'auto')
 TRAIN_PRECISIONS = ('auto',) + PRECISIONS
-TASK_LISTS = ('tasks', 'task_order', 'smart_tasks', 'bregman_tasks')
 PARA_LOSSES = ('bce', 'mnr', 'bce+mnr')
 
-def _task_tuple(v) -> tuple:
-    if isinstance(v, str): return tuple(t.strip() for t in v.split(',') if t.strip())
-    return tuple(v or ())
 
-class _OneOf:
-    "What a `one_of` field accepts, read when checked: a registry may have grown since."
-    def __init__(self, allowed): self.allowed = allowed
-    def __str__(self): return f'one of {tuple(self.allowed)}'
-
-
-def one_of(default, allowed):
-    "A field whose value must be one of `allowed`: a tuple, or a registry such as `SCHEDULES`."
-    return field(default=default, metadata={'ok': lambda v: v in allowed,
-                                            'allowed': _OneOf(allowed)})
-
-
-def integer(default, lo: int, hi: int | None = None, none: bool = False):
-    "An integer field of at least `lo` (and at most `hi`); with `none`, None is allowed too."
-    def ok(v):
-        if none and v is None:
-            return True
-        whole = isinstance(v, int) and not isinstance(v, bool)
-        return whole and v >= lo and (hi is None or v <= hi)
-    allowed = f'an integer >= {lo}' if hi is None else f'an integer in [{lo}, {hi}]'
-    return field(default=default, metadata={'ok': ok,
-                                            'allowed': allowed + (' or None' if none else '')})
-
-
-def number(default, lo: float, hi: float = math.inf, none: bool = False, lo_open: bool = False):
-    "A real field in [lo, hi] (or (lo, hi] with `lo_open`); with `none`, None is allowed too."
-    def ok(v):
-        if none and v is None:
-            return True
-        if not isinstance(v, (int, float)) or isinstance(v, bool) or not math.isfinite(v):
-            return False
-        return (v > lo if lo_open else v >= lo) and v <= hi
-    interval = f'{"(" if lo_open else "["}{lo}, {hi}]'
-    allowed = f'a number in {interval}' + (' or None' if none else '')
-    return field(default=default, metadata={'ok': ok, 'allowed': allowed})
+def plugin_options() -> dict:
+    "{name: Option} of every registered schedule, gradient method and regularizer."
+    out = {}
+    kinds = (('schedule', SCHEDULES, lambda r: r.options), ('method', METHODS, lambda r: r.options),
+             ('regularizer', REGULARIZERS, lambda r: r.options))
+    for kind, registry, options in kinds:
+        for name, rec in registry.items():
+            for o in options(rec):
+                if o.name in out and out[o.name] is not o:
+                    raise ValueError(f'the {kind} {name!r} declares the option {o.name!r}, '
+                                     'which another plug-in declares too')
+                out[o.name] = o
+    return out
 
 
 @dataclass
@@ -76,7 +52,7 @@ class TrainConfig:
     out_dir: str = 'runs/default'       # checkpoint, history and predictions go here
     # 'finetune' (train all) or 'pretrain' (frozen encoder)
     option: str = one_of('finetune', OPTIONS)
-    tasks: tuple = ('sst', 'para', 'sts')  # comma-separated, from sst, para, sts, cfimdb
+    tasks: tuple = ('sst', 'para', 'sts')  # comma-separated, from sst, para, sts, cfimdb, ...
     epochs: int = integer(1, 1)         # passes of training, each followed by a dev evaluation
     # stop after this many epochs without a better dev overall; None: train every epoch
     patience: int | None = integer(None, 1, none=True)
@@ -129,55 +105,59 @@ class TrainConfig:
     compile: bool = False
     # multitask schedule and gradient method
     schedule: str = one_of('round_robin', SCHEDULES)  # which task's batch when (schedules nb)
-    task_order: tuple = ()              # sequential's order; () = the order of `tasks`
     task_weights: dict | None = None    # loss multiplier per task, e.g. sts=0.5,para=2; others 1
     method: str = one_of('sum', METHODS)  # gradient method: sum, pcgrad, uncertainty
     # constant learning rate of the method's own parameters
     method_lr: float = number(1e-2, 0, 1, lo_open=True)
-    # PCGrad: 'sum' or 'mean' of the projected gradients
-    pcgrad_reduction: str = one_of('sum', ('sum', 'mean'))
     grad_diagnostics: bool = False      # record task-gradient cosines (pcgrad always does)
-    # regularization
-    smart_tasks: tuple = ()             # tasks with SMART's adversarial regularizer
-    smart_weight: float = number(1.0, 0)  # lambda_s
-    smart_sigma: float = number(1e-5, 0)  # initial noise
-    smart_steps: int = integer(1, 0)    # K ascent steps
-    smart_step_size: float = number(1e-3, 0)  # eta
-    # eps of an L-inf ball for delta; None: normalise only
-    smart_projection: float | None = number(None, 0, none=True, lo_open=True)
-    bregman_tasks: tuple = ()           # tasks with the Bregman proximal (mean-teacher) term
-    bregman_weight: float = number(1.0, 0)  # mu
-    bregman_beta: float = number(0.99, 0, 1, lo_open=True)  # the teacher's EMA rate
-    # L-p penalty: 1, 2, 'inf' or None (off)
-    penalty_p: str | int | None = one_of(None, NORMS + (None,))
-    # sentiment, paraphrase, similarity, heads, encoder, all
-    penalty_scope: str = one_of('similarity', PENALTY_SCOPES)
-    penalty_task: str = 'sts'           # the task whose loss receives it
-    penalty_weight: float = number(0.05, 0)  # the penalty's multiplier
-    penalty_from_pretrained: bool = False  # L2-SP: distance from the pretrained encoder
     # the run
     checkpoint_every: int | None = integer(100, 1, none=True)  # steps between saved states
     overwrite: bool = False             # a new run may replace the run already in out_dir
     skip_nonfinite: bool = False        # skip (and count) a non-finite step instead of stopping
     cache_dir: str | None = str(DEFAULT_CACHE)  # tokenized-data cache; None: no cache
     progress: bool = True               # tqdm bars
+    # the plug-ins' settings (each schedule's, method's and regularizer's `options`), by name;
+    # given as keywords like the fields: TrainConfig(smart_tasks='sst', pcgrad_reduction='mean')
+    options: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self._normalise()
+        self._take_options()
         self._check_fields()
         self._check_combinations()
 
+    def __getattr__(self, name: str):
+        "A plug-in's option reads like a field: `cfg.smart_tasks`."
+        if name.startswith('_') or name == 'options': raise AttributeError(name)
+        known = plugin_options()
+        if name in self.__dict__.get('options', {}): return self.__dict__['options'][name]
+        if name in known: return known[name].default  # a plug-in registered since
+        raise AttributeError(f'TrainConfig has no field or plug-in option {name!r}')
+
+    def _take_options(self):
+        "Every plug-in's option: the value given, else its default; unknown names are refused."
+        known, fields_ = plugin_options(), [f.name for f in dataclasses.fields(self)]
+        for k in self.options:
+            if k not in known:
+                near = [f for f, al in ALIASES.items() if f'--{k}' in al]  # Hugging Face's
+                near = near or difflib.get_close_matches(k, fields_ + list(known), 3)
+                hint = f" (did you mean {' or '.join(map(repr, near))}?)" if near else ''
+                raise ValueError(f'{k!r} is not a setting: not a TrainConfig field, nor an option '
+                                 f'of a registered plug-in{hint}; a plug-in of your own: '
+                                 'register it first (minbert_train --plugin FILE)')
+        self.options = {n: o.normalise(self.options.get(n, o.default)) for n, o in known.items()}
+        for n, o in known.items():
+            if (problem := o.problem(self.options[n])) is not None: raise ValueError(problem)
+
     def _normalise(self):
-        "The command line's forms: tasks as 'sst,para', task weights as 'sst=1,para=0.5', p as '2'."
-        for f in TASK_LISTS: setattr(self, f, _task_tuple(getattr(self, f)))
+        "The command line's forms: tasks as 'sst,para', task weights as 'sst=1,para=0.5'."
+        self.tasks = task_list(self.tasks)
         if isinstance(self.task_weights, str):
             pairs = [kv.split('=') for kv in self.task_weights.split(',') if kv.strip()]
             try: self.task_weights = {k.strip(): float(v) for k, v in pairs}
             except ValueError:
                 raise ValueError(f"task_weights = {self.task_weights!r} is not allowed: "
                                  "task_weights must look like 'sst=1,para=0.5'") from None
-        if isinstance(self.penalty_p, str) and self.penalty_p.isdigit():
-            self.penalty_p = int(self.penalty_p)
 
     def _fail(self, name, allowed):
         value = getattr(self, name)
@@ -199,15 +179,15 @@ class TrainConfig:
         heads = {TASKS[x].head_name for x in t} if known else ()
         self._check(known and len(heads) == len(t), 'tasks',
                     f'distinct names from {tuple(TASKS)}, no two on one head (sst or cfimdb)')
-        for n in ('task_order', 'smart_tasks', 'bregman_tasks'):
-            self._check(all(x in t for x in getattr(self, n)), n, f'tasks from {t}')
+        for n, o in plugin_options().items():  # an option that lists tasks lists the run's
+            if o.parse is task_list: self._check(all(x in t for x in self.options[n]), n,
+                                                 f'tasks from {t}')
         self._check(not self.task_order or sorted(self.task_order) == sorted(t), 'task_order',
                     f'a permutation of {t} (or empty)')
         w = self.task_weights
         self._check(w is None or (isinstance(w, dict) and all(
             k in t and isinstance(v, (int, float)) and v >= 0 for k, v in w.items())),
             'task_weights', f'None or a dict of non-negative weights for tasks of {t}')
-        self._check(self.penalty_p is None or self.penalty_task in t, 'penalty_task', f'one of {t}')
 
     def _check_combinations(self):
         "Settings that are fine alone but would do nothing, or fail later, together."
@@ -221,7 +201,9 @@ class TrainConfig:
                                          'of examples or epochs of a number of steps, not both')
         if self.train_examples is not None and self.train_examples < self.epochs:
             self._fail('train_examples', f'at least one example per epoch ({self.epochs})')
-        if self.penalty_p is not None: self._check_penalty()
+        for r in REGULARIZERS.values():
+            if r.check is not None and (problem := r.check(self)) is not None:
+                raise ValueError(problem)
 
     def _check_one_task(self):
         "A schedule with one task in each step leaves nothing to combine or compare."
@@ -243,26 +225,13 @@ class TrainConfig:
             self._check(not self.share_pair_layers, 'share_pair_layers', 'False with '
                         'shared_embedding = True: the similarity is a cosine, without layers')
         if self.para_loss != 'bce':
-            self._check('para' in self.tasks, 'para_loss', "'bce' when para is not trained")
+            self._check(any(TASKS[t].ranking for t in self.tasks), 'para_loss', "'bce' when no "
+                        'task with positive pairs (a ranking task, such as para) is trained')
             self._check(self.pair_mode != 'cross', 'pair_mode', "'bi' or 'cosine' with para_loss "
                         f'= {self.para_loss!r}: ranking needs a vector per sentence')
         if self.pals is not None:
             self._check(self.pals % self.pal_heads == 0, 'pals',
                         f'a multiple of pal_heads ({self.pal_heads})')
-
-    def _check_penalty(self):
-        "The L-p penalty must have parameters that train, and L2-SP weights that were pretrained."
-        if self.penalty_scope == 'similarity' and (self.pair_mode == 'cosine'
-                                                   or self.shared_embedding):
-            self._fail('penalty_scope', "'paraphrase', 'heads', 'encoder' or 'all' with "
-                                        "pair_mode = 'cosine' or shared_embedding: the cosine "
-                                        'similarity has no parameters to penalise')
-        if self.penalty_scope == 'encoder' and self.option == 'pretrain':
-            self._fail('penalty_scope', "a scope with trained parameters: "
-                                        "option = 'pretrain' freezes the encoder")
-        if self.penalty_from_pretrained and self.penalty_scope != 'encoder':
-            self._fail('penalty_scope', "'encoder' with penalty_from_pretrained = True: only the "
-                                        'encoder has pretrained weights (the heads start random)')
 
     @property
     def learning_rate(self) -> float:
@@ -272,11 +241,28 @@ class TrainConfig:
     def task_weight(self, task: str) -> float: return (self.task_weights or {}).get(task, 1.0)
 
     def to_dict(self) -> dict:
-        return dataclasses.asdict(self) | {f: list(getattr(self, f)) for f in TASK_LISTS}
+        "The fields and every plug-in option, flat, as JSON takes them (tuples as lists)."
+        d = dataclasses.asdict(self)
+        flat = d.pop('options') | {'tasks': self.tasks}
+        return d | {k: list(v) if isinstance(v, tuple) else v for k, v in flat.items()}
 
     def model_options(self) -> dict:
         opts = {k: getattr(self, k) for k in MODEL_OPTIONS if k != 'tasks'}
         return opts | {'tasks': list(head_tasks(self.tasks))}
+
+# may change on resume (a run folder may move)
+def _accept_options(init):
+    "TrainConfig's keywords: its fields, and any plug-in option (gathered into `options`)."
+    @functools.wraps(init)
+    def __init__(self, *args, **kw):
+        names = {f.name for f in dataclasses.fields(TrainConfig)}
+        given = {k: kw.pop(k) for k in list(kw) if k not in names}
+        if given: kw['options'] = {**kw.get('options', {}), **given}
+        init(self, *args, **kw)
+    return __init__
+
+
+TrainConfig.__init__ = _accept_options(TrainConfig.__init__)
 
 # may change on resume (a run folder may move)
 RESUME_FREE = ('epochs', 'patience', 'progress', 'cache_dir', 'checkpoint_every', 'device',
@@ -294,18 +280,7 @@ RECIPES = {
 }
 
 # %% ../nbs/16_config.ipynb #7cdc6ed5
-_TRUE, _FALSE = ('1', 'true', 'yes', 'on'), ('0', 'false', 'no', 'off')
-_METAVARS = {'parse_bool': 'BOOL', 'int': 'N', 'float': 'X', 'str': 'TEXT'}
-
-
-def parse_bool(s: str) -> bool:
-    "A command-line boolean: true/false, yes/no, on/off or 1/0, in any case."
-    v = s.strip().lower()
-    if v in _TRUE:
-        return True
-    if v in _FALSE:
-        return False
-    raise argparse.ArgumentTypeError(f'{s!r} is not a boolean: use true or false')
+_METAVARS = {'parse_bool': 'BOOL', 'int': 'N', 'float': 'X', 'str': 'TEXT', 'task_list': 'TASKS'}
 
 
 def _optional(kind):
@@ -346,12 +321,11 @@ class FlagParser(argparse.ArgumentParser):
         super().error(message)
 
 
-def _metavar(f: dataclasses.Field, parse) -> str:
-    "A choice field shows its choices ({a,b,c}); the others their kind."
-    allowed = f.metadata.get('allowed')
+def _metavar(allowed, parse) -> str:
+    "A choice shows its choices ({a,b,c}); the others their kind."
     if isinstance(allowed, _OneOf):
         return '{' + ','.join(str(v).lower() for v in allowed.allowed) + '}'
-    return _METAVARS[parse.__name__]
+    return _METAVARS.get(getattr(parse, '__name__', ''), 'VALUE')
 
 
 def train_parser() -> argparse.ArgumentParser:
@@ -369,8 +343,12 @@ def train_parser() -> argparse.ArgumentParser:
                    help='continue the interrupted run in out_dir, with its settings (flags win)')
     p.add_argument('--config', metavar='FILE', help="a saved run's settings to start from: its "
                    'best/config.json, or a JSON of the fields (flags override)')
+    p.add_argument('--plugin', metavar='FILE', action='append', help='a Python file that registers '
+                   'tasks, schedules, methods or regularizers (their options become flags); '
+                   'repeat it for several')
     helps = docments(TrainConfig)
     for f in dataclasses.fields(TrainConfig):
+        if f.name == 'options': continue  # each option is a flag of its own, below
         default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
         extra = {'nargs': '?', 'const': True} if str(f.type) == 'bool' else {}  # --flag means true
         parse = _field_parser(f)
@@ -380,8 +358,39 @@ def train_parser() -> argparse.ArgumentParser:
             dest=f.name,
             type=parse,
             default=None,
-            metavar=_metavar(f, parse),
+            metavar=_metavar(f.metadata.get('allowed'), parse),
             help=f'{helps[f.name]} (default: {default})',
             **extra,
         )
+    _option_flags(p)
     return p
+
+
+def _option_flags(p: argparse.ArgumentParser):
+    "A flag for each registered plug-in's option, from its record (help, check, parse)."
+    for o in plugin_options().values():
+        parse = _optional(o.parse) if o.default is None else o.parse
+        extra = {'nargs': '?', 'const': True} if o.parse is parse_bool else {}
+        metavar = _metavar(getattr(o.spec, 'metadata', {}).get('allowed'), o.parse)
+        p.add_argument(f'--{o.name}', dest=o.name, type=parse, default=None, metavar=metavar,
+                       help=f'{o.help} (default: {o.default})', **extra)
+
+
+def load_plugins(argv: list[str] | None = None) -> list[str]:
+    """Import the files named by `--plugin` in `argv` (the command line by default), and the
+    installed packages' `minbert_mtl.plugins` entry points: what they register (tasks, schedules,
+    methods, regularizers) is then known, with its flags. The files loaded."""
+    import importlib.metadata, importlib.util, sys
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument('--plugin', action='append', default=[])
+    files = pre.parse_known_args(sys.argv[1:] if argv is None else argv)[0].plugin
+    for ep in importlib.metadata.entry_points(group='minbert_mtl.plugins'): ep.load()
+    for f in files:
+        path = Path(f).expanduser()
+        if not path.is_file(): raise SystemExit(f'--plugin {f}: no such file')
+        name = f'minbert_plugin_{path.stem}'
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return files

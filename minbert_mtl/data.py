@@ -37,6 +37,9 @@ class Task:
     header: str  # the prediction column in the course's output files (its spelling)
     head: str = ''  # the model's head for it; tasks that never train together may share one
     in_overall: bool = False  # one of the tasks whose scores the overall score averages
+    # a pair task whose label 1 marks two sentences of one meaning: its positive pairs can train
+    # an in-batch ranking loss (the run's `para_loss`)
+    ranking: bool = False
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -45,6 +48,8 @@ class Task:
             raise ValueError(f'task {self.name!r}: one text column or a pair, not {self.columns}')
         if self.kind == 'multiclass' and (self.lo != 0 or self.hi != int(self.hi) or self.hi < 1):
             raise ValueError(f'task {self.name!r}: classes are 0 .. hi, not {self.lo} .. {self.hi}')
+        if self.ranking and not (self.pair and self.kind == 'binary'):
+            raise ValueError(f'task {self.name!r}: ranking needs a binary pair task')
 
     @property
     def integer(self) -> bool:
@@ -96,7 +101,7 @@ for _t in (
     Task('cfimdb', 'ids-cfimdb-{}.csv', ('sentence',), 'sentiment', 0, 1, 'multiclass',
          'Predicted_Sentiment', head='sentiment'),
     Task('para', 'quora-{}.csv', ('sentence1', 'sentence2'), 'is_duplicate', 0, 1, 'binary',
-         'Predicted_Is_Paraphrase', head='paraphrase', in_overall=True),
+         'Predicted_Is_Paraphrase', head='paraphrase', in_overall=True, ranking=True),
     Task('sts', 'sts-{}.csv', ('sentence1', 'sentence2'), 'similarity', 0, 5, 'regression',
          'Predicted_Similiary', head='similarity', in_overall=True),
 ):

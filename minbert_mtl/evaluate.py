@@ -13,7 +13,7 @@ from fastcore.script import Param, call_parse
 from safetensors.torch import save as safetensors_bytes
 from .bert import BertConfig, BertModel
 from .datadir import atomic_write
-from .machine import autocast
+from .machinery.machine import autocast
 from .data import TASKS, Encoded, bucket_batches, encode_examples, load_examples
 from .data import make_batch, to_device
 from .metrics import accuracy, balanced_accuracy, binary_f1, confusion_matrix, macro_f1
@@ -21,7 +21,7 @@ from .data import overall_of
 from .metrics import pearson
 from .model import MultitaskBERT, head_tasks
 from .pals import multitask_model
-from .prepacked import prepacked
+from .machinery.prepacked import prepacked
 from .pretrained import load_into, read_state_dict
 from .tokenizer import TOKENIZER_CONFIG, BertTokenizer
 from tqdm.auto import tqdm

@@ -6,7 +6,8 @@
 from __future__ import annotations
 import torch
 from torch import nn, Tensor
-from .distributed import World, all_reduce_mean_
+from .machinery.distributed import World, all_reduce_mean_
+from .options import Option, add_to, one_of
 from .pcgrad import conflict_stats, pcgrad_update
 
 # %% auto #0
@@ -62,7 +63,7 @@ class GradMethod:
     weights."""
 
     needs_every_task = False  # combines the tasks' gradients in a step: no one-task schedules
-    options: dict = {}  # {keyword: TrainConfig field}: what the trainer passes it from the config
+    options: tuple = ()  # its settings (`Option`s): config keys and flags, passed as keywords
 
     def __init__(
         self,
@@ -166,7 +167,8 @@ class PCGradMethod(GradMethod):
 
     separable = False
     needs_every_task = True
-    options = {'reduction': 'pcgrad_reduction'}
+    options = (Option('pcgrad_reduction', one_of('sum', ('sum', 'mean')),
+                      "PCGrad: 'sum' or 'mean' of the projected gradients", arg='reduction'),)
 
     def __init__(self, tasks, reduction: str = 'sum', **kw):
         super().__init__(tasks, **kw)
@@ -191,12 +193,12 @@ class PCGradMethod(GradMethod):
 METHODS = {'sum': SumMethod, 'pcgrad': PCGradMethod, 'uncertainty': UncertaintyWeighting}
 
 
-def register_method(name: str, method: type) -> type:
-    "Make the `GradMethod` subclass `method` known by `name` to the trainer, config and CLI."
+def register_method(name: str, method: type, replace: bool = False) -> type:
+    """Make the `GradMethod` subclass `method` known by `name` to the trainer, config and CLI (its
+    options become config keys and flags); an existing name only with `replace`."""
     if not (isinstance(method, type) and issubclass(method, GradMethod)):
         raise TypeError(f'{name}: not a GradMethod subclass: {method!r}')
-    METHODS[name] = method
-    return method
+    return add_to(METHODS, name, method, replace, 'method')
 
 
 def make_method(name: str, tasks, **kw) -> GradMethod:

@@ -6,9 +6,10 @@
 from __future__ import annotations
 import torch
 from torch import nn, Tensor
+from .data import TASKS
 
 # %% auto #0
-__all__ = ['NORMS', 'PENALTY_SCOPES', 'lp_penalty', 'penalty_params']
+__all__ = ['NORMS', 'PENALTY_SCOPES', 'lp_penalty', 'scope_task', 'penalty_params']
 
 # %% ../nbs/14_regularization.ipynb #549a0a66
 NORMS = (1, 2, 'inf')
@@ -32,23 +33,31 @@ def lp_penalty(params, p=2, reference=None) -> Tensor:
     return torch.stack([d.abs().max() for d in diffs]).max()
 
 
-PENALTY_SCOPES = ('sentiment', 'paraphrase', 'similarity', 'heads', 'encoder', 'all')
+PENALTY_SCOPES = ('heads', 'encoder', 'all')  # or one task's head: its task's name or the head's
+
+
+def scope_task(scope: str, tasks=None) -> str | None:
+    """The task whose head a penalty `scope` names (a task, or a head such as 'similarity'), among
+    `tasks` (default: every registered task); None for 'heads', 'encoder', 'all' or no match."""
+    tasks = list(TASKS) if tasks is None else list(tasks)
+    if scope in tasks: return scope
+    return next((t for t in tasks if TASKS[t].head_name == scope), None)
 
 
 def penalty_params(model: nn.Module, scope: str) -> list[nn.Parameter]:
     "The parameters of a `MultitaskBERT` that a penalty of `scope` covers."
-    if scope not in PENALTY_SCOPES:
-        raise ValueError(f'penalty_params must be one of {PENALTY_SCOPES}, not {scope!r}')
     if scope == 'all':
         return list(model.parameters())
     if scope == 'encoder':
         return list(model.encoder_parameters())
     if scope == 'heads':
         return list(model.head_parameters())
-    head = getattr(model, scope)
-    trunk = (
-        []
-        if scope == 'sentiment' or model.pair_trunk is None
-        else list(model.pair_trunk.parameters())
-    )
+    task = scope_task(scope, model.tasks)
+    if task is None:
+        heads = [TASKS[t].head_name for t in model.tasks]
+        raise ValueError(f'penalty scope must be one of {PENALTY_SCOPES}, a task of {model.tasks} '
+                         f'or a head of {heads}, not {scope!r}')
+    head = model.head_of(task)
+    shared = TASKS[task].pair and model.pair_trunk is not None  # the pair heads' shared layer
+    trunk = list(model.pair_trunk.parameters()) if shared else []
     return trunk + (list(head.parameters()) if head is not None else [])

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 import torch
 from .data import bucket_batches
+from .options import Option, add_to, number, task_list
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'sequential', 'round_robin', 'parallel', 'proportional_sizes', 'proportional', 'anneal_alpha',
@@ -84,15 +85,18 @@ def annealed(
     generator: torch.Generator,
     start: int = 0,  # the run's step at which this epoch begins
     total_steps: int | None = None,  # the run's steps; None: this one epoch
+    alpha_start: float = 1.0,  # α at the run's first step (1: in proportion to the sizes)
+    alpha_end: float = 0.2,  # α at its last step (0: uniform over tasks)
     **_,
 ) -> Iterator:
-    "One batch of a task drawn with P ∝ N_i^α, α going from 1 to 0.2 over the run's `total_steps`."
+    """One batch of a task drawn with P ∝ N_i^α, α going from `alpha_start` to `alpha_end`
+    over the run's `total_steps`."""
     sizes = {t: len(l) for t, l in lengths.items()}
     steps = math.ceil(sum(sizes.values()) / batch_size)
     streams = {t: _passes(l, batch_size, generator) for t, l in lengths.items()}
     tasks = list(lengths)
     for s in range(steps):
-        p = task_probs(sizes, anneal_alpha(start + s, total_steps or steps))
+        p = task_probs(sizes, anneal_alpha(start + s, total_steps or steps, alpha_start, alpha_end))
         t = tasks[
             torch.multinomial(torch.tensor([p[t] for t in tasks]), 1, generator=generator).item()
         ]
@@ -106,27 +110,37 @@ class Schedule:
     epoch_steps: Callable[[dict, int], int]  # (sizes, batch_size) -> steps in one epoch
     one_task: bool  # each step holds one task's batch (nothing for PCGrad to project)
     equal_shares: bool  # every task gets as many batches (specialists share a budget equally)
+    options: tuple = ()  # its settings (`Option`s): config keys and flags, passed to `steps`
 
 
 def _batches(sizes: dict, b: int) -> dict:
     return {t: math.ceil(s / b) for t, s in sizes.items()}
 
 
+_ORDER = Option('task_order', (), "sequential's order; () = the order of `tasks`", task_list,
+                arg='order')
+_ALPHA = (Option('anneal_start', number(1.0, 0, 1), "annealed: α at the run's first step",
+                 float, arg='alpha_start'),
+          Option('anneal_end', number(0.2, 0, 1), 'annealed: α at its last step', float,
+                 arg='alpha_end'))
+
 SCHEDULES = {
-    'sequential': Schedule(sequential, lambda s, b: sum(_batches(s, b).values()), True, False),
+    'sequential': Schedule(sequential, lambda s, b: sum(_batches(s, b).values()), True, False,
+                           (_ORDER,)),
     'round_robin': Schedule(round_robin, lambda s, b: len(s) * max(_batches(s, b).values()),
                             True, True),
     'parallel': Schedule(parallel, lambda s, b: max(_batches(s, b).values()), False, True),
     'proportional': Schedule(proportional, lambda s, b: proportional_sizes(s, b)[0], False, False),
-    'annealed': Schedule(annealed, lambda s, b: math.ceil(sum(s.values()) / b), True, False),
+    'annealed': Schedule(annealed, lambda s, b: math.ceil(sum(s.values()) / b), True, False,
+                         _ALPHA),
 }
 
 
-def register_schedule(name: str, schedule: Schedule) -> Schedule:
-    "Make `schedule` known by `name` to the trainer, the config and the command line."
+def register_schedule(name: str, schedule: Schedule, replace: bool = False) -> Schedule:
+    """Make `schedule` known by `name` to the trainer, the config and the command line (its options
+    become config keys and flags); an existing name only with `replace`."""
     if not isinstance(schedule, Schedule): raise TypeError(f'{name}: not a Schedule: {schedule!r}')
-    SCHEDULES[name] = schedule
-    return schedule
+    return add_to(SCHEDULES, name, schedule, replace, 'schedule')
 
 
 def schedule_named(name: str) -> Schedule:
@@ -152,12 +166,12 @@ def run_stream(
     batch_size: int,
     generator: torch.Generator,
     total_steps: int,  # the run's steps: the annealed schedule's horizon
-    order=None,  # sequential's task order
+    **options,  # the schedule's own settings, by keyword (sequential's `order`, ...)
 ) -> Iterator[dict]:
     "Every step of a run as {task: indices}: the schedule's epochs back to back, never restarted."
     n = epoch_steps(schedule, {t: len(l) for t, l in lengths.items()}, batch_size)
     for e in itertools.count():
         for item in schedule_named(schedule).steps(
-            lengths, batch_size, generator, order=order, start=e * n, total_steps=total_steps
+            lengths, batch_size, generator, start=e * n, total_steps=total_steps, **options
         ):
             yield as_steps(item)

@@ -4,52 +4,40 @@
 
 # %% ../nbs/16_loss.ipynb #loss0003
 from __future__ import annotations
+from dataclasses import dataclass
+from typing import Callable
 import torch
-from .config import TrainConfig
+from .callback.core import Callback
 from .data import TASKS
 from .model import MultitaskBERT, mnr_loss, task_loss
-from .regularization import lp_penalty, penalty_params
+from .options import Option, add_to, checked, integer, number, one_of, parse_bool
+from .options import task_list
+from .regularization import NORMS, PENALTY_SCOPES, lp_penalty, penalty_params, scope_task
 from .smart import EMATeacher, bregman_term, smart_regularizer
 
 # %% auto #0
-__all__ = ['StepLoss']
+__all__ = ['REGULARIZERS', 'StepLoss', 'Regularizer', 'register_regularizer', 'SmartTerm', 'BregmanTerm', 'PenaltyTerm']
 
 # %% ../nbs/16_loss.ipynb #c60e41e0
 class StepLoss:
-    "Computes one task's training loss in a step, with the configured regularizers."
-    def __init__(self, cfg: TrainConfig, model: MultitaskBERT, class_w: dict,
+    "Computes one task's training loss in a step, with the regularizers the run turns on."
+    def __init__(self, cfg, model: MultitaskBERT, class_w: dict,
                  generator: torch.Generator):  # class_w: {task: its class weights}, if weighted
         self.cfg, self.model, self.class_w, self.generator = cfg, model, class_w, generator
         self.step_weight = {}  # {task: the mean class weight of the step's examples}
-        self.teacher = EMATeacher(model, cfg.bregman_beta) if cfg.bregman_tasks else None
-        self.pen_params, self.pen_ref = None, None
-        if cfg.penalty_p is not None: self.pen_params = penalty_params(model, cfg.penalty_scope)
-        if cfg.penalty_p is not None and cfg.penalty_from_pretrained:
-            self.pen_ref = [p.detach().clone() for p in self.pen_params]
+        made = {n: r.make(cfg, model, generator) for n, r in REGULARIZERS.items()}
+        self.terms = {n: term for n, term in made.items() if term is not None}  # the ones on
 
     def __call__(self, task: str, b: dict) -> torch.Tensor:
-        cfg, model = self.cfg, self.model
-        smart = task in cfg.smart_tasks
-        embeds = model.embeddings(b) if smart else None
+        terms = [term for term in self.terms.values() if term.applies(task)]
+        embeds = self.model.embeddings(b) if any(t.needs_embeddings for t in terms) else None
         loss, out = self.task_loss(task, b, embeds)
-        if smart:
-            f = lambda e: model.predict(b, e).float()
-            loss = loss + cfg.smart_weight * smart_regularizer(
-                f, embeds, out, TASKS[task].kind, sigma=cfg.smart_sigma, steps=cfg.smart_steps,
-                step_size=cfg.smart_step_size, projection=cfg.smart_projection,
-                generator=self.generator)
-        if task in cfg.bregman_tasks:     # student and teacher without dropout (the SMART notebook)
-            f = lambda m: m.predict(b).float()
-            breg = bregman_term(TASKS[task].kind, model, self.teacher, f)
-            loss = loss + cfg.bregman_weight * breg
-        if cfg.penalty_p is not None and task == cfg.penalty_task:
-            penalty = lp_penalty(self.pen_params, cfg.penalty_p, self.pen_ref)
-            loss = loss + cfg.penalty_weight * penalty
-        return cfg.task_weight(task) * loss
+        for term in terms: loss = loss + term.value(task, b, embeds, out)
+        return self.cfg.task_weight(task) * loss
 
     def task_loss(self, task: str, b: dict, embeds: dict | None) -> tuple[torch.Tensor, ...]:
-        "The task's own loss and the model's raw output; paraphrase with `para_loss`."
-        if task != 'para' or self.cfg.para_loss == 'bce':
+        "The task's own loss and the model's raw output; a ranking task's with `para_loss`."
+        if not TASKS[task].ranking or self.cfg.para_loss == 'bce':
             out = self.model.predict(b, embeds).float()
             weights = self.class_w.get(task)
             loss = task_loss(task, out, b['labels'], weights)
@@ -57,14 +45,14 @@ class StepLoss:
                 loss = loss * (weights[b['labels']].mean() / self.step_weight[task])
             return loss, out
         u, v = self.model.pair_vectors(b, embeds)  # (B, H) each: one encoding for both losses
-        out = self.model.pair_output('para', u, v).float()
-        pos = b['labels'] == 1  # ranking uses the paraphrase pairs only
+        out = self.model.pair_output(task, u, v).float()
+        pos = b['labels'] == 1  # ranking uses the positive pairs only
         if pos.sum() > 1: loss = mnr_loss(u[pos].float(), v[pos].float())
         else: loss = 0 * (u.sum() + v.sum())  # one positive has no negatives
-        if self.cfg.para_loss == 'bce+mnr': loss = loss + task_loss('para', out, b['labels'])
+        if self.cfg.para_loss == 'bce+mnr': loss = loss + task_loss(task, out, b['labels'])
         else:  # 'mnr': the head learns its decision on vectors the ranking alone shapes
-            head = self.model.pair_output('para', u.detach(), v.detach()).float()
-            loss = loss + task_loss('para', head, b['labels'])
+            head = self.model.pair_output(task, u.detach(), v.detach()).float()
+            loss = loss + task_loss(task, head, b['labels'])
         return loss, out
 
     def start_step(self, labels: dict):
@@ -75,5 +63,153 @@ class StepLoss:
         self.step_weight = {t: self.class_w[t][y].mean() for t, y in labels.items()
                             if t in self.class_w}
 
+    def state_dict(self) -> dict:
+        "The terms' own state (the Bregman teacher's weights), to save with the run."
+        return {n: t.state_dict() for n, t in self.terms.items() if hasattr(t, 'state_dict')}
+
+    def load_state_dict(self, state: dict):
+        for n, sd in state.items(): self.terms[n].load_state_dict(sd)
+
+# %% ../nbs/16_loss.ipynb #reg00001
+@dataclass(frozen=True)
+class Regularizer:
+    """A term added to a task's training loss, and what the kit needs to know of it: `make(cfg,
+    model, generator)` gives the run's term, or None when the run does not use it; its settings
+    (`Option`s, config keys and flags); `check(cfg)`, what is wrong with them together, or None.
+    A term has `needs_embeddings` (it perturbs the embedding layer's output), `applies(task)` and
+    `value(task, batch, embeds, out)`, the weighted term added to the loss; a term that is a
+    `Callback` also sees the training loop's events."""
+    make: Callable
+    options: tuple = ()
+    check: Callable | None = None
+
+
+REGULARIZERS = {}
+
+
+def register_regularizer(name: str, reg: Regularizer, replace: bool = False) -> Regularizer:
+    """Make `reg` known by `name` to the trainer, the config and the command line (its options
+    become config keys and flags); an existing name only with `replace`."""
+    if not isinstance(reg, Regularizer): raise TypeError(f'{name}: not a Regularizer: {reg!r}')
+    return add_to(REGULARIZERS, name, reg, replace, 'regularizer')
+
+# %% ../nbs/16_loss.ipynb #reg00002
+class SmartTerm:
+    "SMART's smoothness term on the tasks of `smart_tasks` (the SMART notebook)."
+    needs_embeddings = True
+
+    def __init__(self, cfg, model, generator):
+        self.cfg, self.model, self.generator = cfg, model, generator
+
+    def applies(self, task): return task in self.cfg.smart_tasks
+
+    def value(self, task, b, embeds, out):
+        cfg, f = self.cfg, lambda e: self.model.predict(b, e).float()
+        return cfg.smart_weight * smart_regularizer(
+            f, embeds, out, TASKS[task].kind, sigma=cfg.smart_sigma, steps=cfg.smart_steps,
+            step_size=cfg.smart_step_size, projection=cfg.smart_projection,
+            generator=self.generator)
+
+
+class BregmanTerm(Callback):
+    """The Bregman proximal term against a mean teacher, on the tasks of `bregman_tasks`; the
+    teacher follows the student after every step that trained."""
+    needs_embeddings = False
+
+    def __init__(self, cfg, model):
+        self.cfg, self.model, self.teacher = cfg, model, EMATeacher(model, cfg.bregman_beta)
+
+    def applies(self, task): return task in self.cfg.bregman_tasks
+
+    def value(self, task, b, embeds, out):  # student and teacher without dropout
+        f = lambda m: m.predict(b).float()
+        return self.cfg.bregman_weight * bregman_term(TASKS[task].kind, self.model, self.teacher, f)
+
     def after_step(self):
-        if self.teacher is not None: self.teacher.update(self.model)
+        if self.learn.trained: self.teacher.update(self.model)
+
+    def state_dict(self): return self.teacher.model.state_dict()
+    def load_state_dict(self, sd): self.teacher.model.load_state_dict(sd)
+
+
+class PenaltyTerm:
+    "||w - w0||_p of a scope's weights, added to one task's loss (the regularization notebook)."
+    needs_embeddings = False
+
+    def __init__(self, cfg, model):
+        self.cfg, self.params, self.ref = cfg, penalty_params(model, cfg.penalty_scope), None
+        if cfg.penalty_from_pretrained: self.ref = [p.detach().clone() for p in self.params]
+
+    def applies(self, task): return task == self.cfg.penalty_task
+
+    def value(self, task, b, embeds, out):
+        return self.cfg.penalty_weight * lp_penalty(self.params, self.cfg.penalty_p, self.ref)
+
+# %% ../nbs/16_loss.ipynb #reg00003
+def _penalty_p(s: str):
+    "The command line's p: 1, 2, inf or none."
+    v = s.strip().lower()
+    return None if v == 'none' else int(v) if v.isdigit() else v
+
+
+def _scope_ok(v) -> bool:
+    return v in PENALTY_SCOPES or scope_task(v) is not None
+
+
+def _not_allowed(cfg, name: str, allowed: str) -> str:
+    return f'{name} = {getattr(cfg, name)!r} is not allowed: {name} must be {allowed}'
+
+
+def _check_penalty(cfg) -> str | None:
+    "The L-p penalty must have parameters that train, and L2-SP weights that were pretrained."
+    if cfg.penalty_p is None: return None
+    if cfg.penalty_task not in cfg.tasks: return _not_allowed(cfg, 'penalty_task',
+                                                              f'one of {cfg.tasks}')
+    task = scope_task(cfg.penalty_scope, cfg.tasks)
+    if cfg.penalty_scope not in PENALTY_SCOPES and task is None:
+        return _not_allowed(cfg, 'penalty_scope', f'one of {PENALTY_SCOPES} or a task of '
+                            f'{cfg.tasks} (or its head)')
+    cosine = cfg.pair_mode == 'cosine' or cfg.shared_embedding
+    if task is not None and TASKS[task].kind == 'regression' and TASKS[task].pair and cosine:
+        return _not_allowed(cfg, 'penalty_scope', "'paraphrase', 'heads', 'encoder' or 'all' "
+                            "with pair_mode = 'cosine' or shared_embedding: the cosine similarity "
+                            'has no parameters to penalise')
+    if cfg.penalty_scope == 'encoder' and cfg.option == 'pretrain':
+        return _not_allowed(cfg, 'penalty_scope', "a scope with trained parameters: option = "
+                            "'pretrain' freezes the encoder")
+    if cfg.penalty_from_pretrained and cfg.penalty_scope != 'encoder':
+        return _not_allowed(cfg, 'penalty_scope', "'encoder' with penalty_from_pretrained = True: "
+                            'only the encoder has pretrained weights (the heads start random)')
+    return None
+
+
+def _tasks_option(name: str, help: str) -> Option:
+    return Option(name, (), help, task_list)
+
+
+register_regularizer('smart', Regularizer(
+    lambda cfg, model, gen: SmartTerm(cfg, model, gen) if cfg.smart_tasks else None, (
+        _tasks_option('smart_tasks', "tasks with SMART's adversarial regularizer"),
+        Option('smart_weight', number(1.0, 0), 'lambda_s', float),
+        Option('smart_sigma', number(1e-5, 0), 'initial noise', float),
+        Option('smart_steps', integer(1, 0), 'K ascent steps', int),
+        Option('smart_step_size', number(1e-3, 0), 'eta', float),
+        Option('smart_projection', number(None, 0, none=True, lo_open=True),
+               'eps of an L-inf ball for delta; None: normalise only', float))))
+register_regularizer('bregman', Regularizer(
+    lambda cfg, model, gen: BregmanTerm(cfg, model) if cfg.bregman_tasks else None, (
+        _tasks_option('bregman_tasks', 'tasks with the Bregman proximal (mean-teacher) term'),
+        Option('bregman_weight', number(1.0, 0), 'mu', float),
+        Option('bregman_beta', number(0.99, 0, 1, lo_open=True), "the teacher's EMA rate",
+               float))))
+register_regularizer('penalty', Regularizer(
+    lambda cfg, model, gen: PenaltyTerm(cfg, model) if cfg.penalty_p is not None else None, (
+        Option('penalty_p', one_of(None, NORMS + (None,)), "L-p penalty: 1, 2, 'inf' or None (off)",
+               _penalty_p),
+        Option('penalty_scope',
+               checked('similarity', _scope_ok, f'one of {PENALTY_SCOPES} or a task or head'),
+               "'heads', 'encoder', 'all', or one task's head (a task or head name)"),
+        Option('penalty_task', 'sts', 'the task whose loss receives it'),
+        Option('penalty_weight', number(0.05, 0), "the penalty's multiplier", float),
+        Option('penalty_from_pretrained', False, 'L2-SP: distance from the pretrained encoder',
+               parse_bool)), _check_penalty))

@@ -4,552 +4,27 @@
 
 # %% ../nbs/16_train.ipynb #0844d488
 from __future__ import annotations
-import contextlib, dataclasses, json, math, shutil, signal, sys, time, warnings
-from types import SimpleNamespace
-from dataclasses import dataclass, field
+import dataclasses, json, sys, time, warnings
 from pathlib import Path
-import numpy as np
 import torch
-from torch.nn.parallel import DistributedDataParallel
-from tqdm.auto import tqdm
-from .bert import BertModel
-from .compiled import FusedAdamW, compile_encoder
-from .config import RECIPES, RESUME_FREE, TrainConfig, train_parser
-from .data import TASKS, course_file, encode_examples, load_examples
-from .data import sample, subset
-from .data import make_batch, to_device
-from .datadir import atomic_write, find_data_dir
-from .distributed import World, all_reduce_mean_, any_process, from_main
-from .distributed import gather_to_main, init_distributed, mean_over, shard
-from .distributed import world_from_env
-from .machine import autocast, clock, gflops, resolve_device
-from .machine import resolve_precision, tune_malloc
-from .evaluate import data_pair_mode, evaluate_sets, plain_warnings, predict_task
-from .evaluate import CHECKPOINT_KEY, save_checkpoint, write_predictions
+from .callback.core import Callback
+from .callback.training import BestCheckpoint, EarlyStopping, GradStats, History
+from .callback.training import ProgressBar, Resume, SaveLast, SkipNonFinite, StepLog
+from .callback.training import StopOnSignal
+from .config import RECIPES, RESUME_FREE, TrainConfig, load_plugins, train_parser
+from .machinery.distributed import world_from_env
+from .evaluate import CHECKPOINT_KEY, plain_warnings
+from .learner import Learner, Plan, RunState, load_data
+from .machinery.machine import clock, gflops
 from .pretrained import resolve_pretrained
-from .methods import METHODS, GradMethod, make_method
-from .model import MultitaskBERT, class_weights
-from .pals import multitask_model
-from .optimizer import AdamW
-from .resume import Interrupted, NonFiniteError, StopSignals, check_losses, grad_norm
-from .resume import load_state, rng_states, save_state, set_rng_states
-from .schedules import epoch_steps, run_stream
-from .steploss import StepLoss
-from .tokenizer import BertTokenizer
+from .resume import Interrupted, NonFiniteError, load_state
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'param_groups', 'lr_at', 'Setup', 'step_batch', 'RunState', 'StepModule', 'saved_config', 'read_config',
-           'stalled', 'run', 'planned_examples', 'train_cli']
-
-# %% ../nbs/16_train.ipynb #d188e9e1
-def param_groups(model: torch.nn.Module, weight_decay: float) -> list[dict]:
-    "Two AdamW groups: matrices (decayed) and vectors (not); frozen parameters are left out."
-    params = [p for p in model.parameters() if p.requires_grad]
-    decay, no_decay = [p for p in params if p.dim() >= 2], [p for p in params if p.dim() < 2]
-    assert len(decay) + len(no_decay) == len(params) and not {id(p) for p in decay} & {
-        id(p) for p in no_decay
-    }
-    return [
-        {'params': decay, 'weight_decay': weight_decay},
-        {'params': no_decay, 'weight_decay': 0.0},
-    ]
-
-
-def lr_at(step: int, epoch: int, base: float, warmup: int, decay: float) -> float:
-    "Linear warm-up over `warmup` steps, then `base * decay ** epoch`."
-    return base * min(1.0, (step + 1) / warmup if warmup else 1.0) * decay**epoch
-
-# %% ../nbs/16_train.ipynb #53684b2e
-@dataclass
-class Setup:
-    "What a run builds before its first step; it does not change while training."
-    cfg: TrainConfig
-    out: Path                      # out_dir
-    device: torch.device
-    precision: str                 # 'fp32' or 'bf16': training and every evaluation
-    data_dir: Path
-    tok: BertTokenizer
-    train: dict                    # {task: Encoded}
-    dev: dict                      # {task: Encoded}
-    model: MultitaskBERT
-    method: GradMethod
-    opt: AdamW
-    step_loss: StepLoss
-    shared: list                   # parameters several tasks use (the gradient method's `shared`)
-    specific: list                 # parameters of one task, and the method's own
-    aux_gen: torch.Generator       # SMART's noise, PCGrad's order (apart from the data's)
-    n_steps: int | None            # steps per epoch; None with a budget of examples
-    total_steps: int               # the run's steps (expected, with a budget): annealing's horizon
-    world: World = World()         # this process among the training processes (torchrun)
-    ddp: torch.nn.Module | None = None  # the step's losses in DistributedDataParallel, if several
-    owns_group: bool = False       # run() joined the process group, and leaves it at the end
-    train_eval: dict = field(default_factory=dict)  # {task: Encoded} scored beside dev (eval_train)
-
-def _build_model(cfg: TrainConfig, tok: BertTokenizer, device: torch.device) -> MultitaskBERT:
-    "The pretrained encoder with the configured heads; the encoder frozen for option 'pretrain'."
-    p = cfg.dropout
-    bert = BertModel.from_pretrained(cfg.pretrained, hidden_dropout_prob=p,
-                                     attention_probs_dropout_prob=p, attn_impl=cfg.attn_impl)
-    if len(tok) != bert.config.vocab_size:
-        raise ValueError(f'the vocabulary of {cfg.pretrained} has {len(tok)} tokens '
-                         f'but its config.json says vocab_size {bert.config.vocab_size}')
-    model = multitask_model(bert, **cfg.model_options()).to(device)
-    if cfg.option == 'pretrain':
-        for p in model.encoder_parameters(): p.requires_grad_(False)
-    if cfg.freeze_word_embeddings:
-        model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
-    return model
-
-def _optimizer(cfg: TrainConfig, model: MultitaskBERT, method: GradMethod) -> AdamW:
-    """AdamW (compiled with `cfg.compile`) over the model's groups, and over the method's
-    parameters at a constant learning rate."""
-    groups = param_groups(model, cfg.weight_decay)
-    if method.parameters():
-        groups.append({'params': method.parameters(), 'weight_decay': 0.0,
-                       'lr': cfg.method_lr, 'constant_lr': True})
-    return (FusedAdamW if cfg.compile else AdamW)(groups, lr=cfg.learning_rate)
-
-def step_batch(cfg: TrainConfig, world: World) -> int:
-    "The examples of a task in one step: `batch_size` x `grad_accum` x the processes."
-    return cfg.batch_size * cfg.grad_accum * world.size
-
-def _run_length(cfg: TrainConfig, train: dict, world: World) -> tuple[int | None, int]:
-    "Steps per epoch (None with a budget) and the run's total steps."
-    batch = step_batch(cfg, world)
-    if cfg.train_examples is not None:      # annealing's horizon: one full batch a step
-        return None, math.ceil(cfg.train_examples / batch)
-    sizes = {t: len(e) for t, e in train.items()}
-    n = cfg.steps_per_epoch or epoch_steps(cfg.schedule, sizes, batch)
-    return n, n * cfg.epochs
-
-def _world_and_device(cfg: TrainConfig) -> tuple[World, torch.device, bool]:
-    """This process's world (from torchrun's environment), its device (GPU `LOCAL_RANK` among
-    several), and whether it joined the process group."""
-    world = world_from_env()
-    device = resolve_device(cfg.device)
-    if world.size > 1 and device.type == 'mps':
-        raise ValueError("device = 'mps' trains in one process: torch.distributed has no "
-                         'backend for it (use CUDA GPUs or the CPU for several processes)')
-    if world.size > 1 and device.type == 'cuda':
-        device = torch.device('cuda', world.local_rank)
-        torch.cuda.set_device(device)
-    return world, device, init_distributed(world, device.type)
-
-
-def _distribute(s: Setup, world: World, owns: bool) -> Setup:
-    """In a world of several processes: other dropout masks on each, the step's losses through
-    DistributedDataParallel (which also gives every process rank 0's initial weights)."""
-    s.world, s.owns_group, s.method.world = world, owns, world
-    if world.size > 1:
-        torch.manual_seed(s.cfg.seed + world.rank)
-        ids = [s.device.index] if s.device.type == 'cuda' else None
-        s.ddp = DistributedDataParallel(StepModule(s.step_loss), device_ids=ids,
-                                        find_unused_parameters=True)
-    return s
-
-
-def _task_rng(cfg: TrainConfig, stream: int, task: str) -> np.random.Generator:
-    """A generator of its own for one draw of one task (`stream` 1: the part kept, 2: the part
-    scored): the same whatever other tasks the run has, and the run's other streams untouched."""
-    return np.random.default_rng([cfg.seed, stream, *task.encode()])
-
-def _kept(cfg: TrainConfig, train: dict) -> dict:
-    "`train_fraction` of each task's training examples, drawn by the seed (all of them at 1)."
-    if cfg.train_fraction == 1: return train
-    return {t: subset(e, sample(len(e), max(1, round(cfg.train_fraction * len(e))),
-                                _task_rng(cfg, 1, t))) for t, e in train.items()}
-
-def _train_sample(cfg: TrainConfig, train: dict) -> dict:
-    "`eval_train` of the examples each task trains on, drawn by the seed: scored beside dev."
-    if cfg.eval_train is None: return {}
-    return {t: subset(e, sample(len(e), cfg.eval_train, _task_rng(cfg, 2, t)))
-            for t, e in train.items()}
-
-def _data(cfg: TrainConfig, dev: bool = True) -> tuple[Path, BertTokenizer, dict, dict]:
-    """The course files' folder, the tokenizer, the training sets (the part kept) and dev ({}
-    without `dev`), encoded."""
-    names = [course_file('.', t, s).name for t in cfg.tasks for s in ('train', 'dev')]
-    data_dir = find_data_dir(cfg.data_dir, files=names)
-    tok = BertTokenizer.from_pretrained(cfg.pretrained)
-    def encoded(task, split):
-        examples = load_examples(course_file(data_dir, task, split), task)
-        return encode_examples(examples, tok, cfg.max_length, cfg.cache_dir)
-    train = _kept(cfg, {t: encoded(t, 'train') for t in cfg.tasks})
-    return data_dir, tok, train, {t: encoded(t, 'dev') for t in cfg.tasks if dev}
-
-def _setup(cfg: TrainConfig) -> Setup:
-    "Data, model, gradient method and optimizer of a run."
-    world, device, owns = _world_and_device(cfg)
-    tune_malloc()
-    torch.manual_seed(cfg.seed)
-    out = Path(cfg.out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    data_dir, tok, train, dev = _data(cfg)
-    model = _build_model(cfg, tok, device)
-    if cfg.compile: compile_encoder(model.bert)
-    aux_gen = torch.Generator().manual_seed(cfg.seed + 1)
-    options = {k: getattr(cfg, f) for k, f in METHODS[cfg.method].options.items()}
-    method = make_method(cfg.method, cfg.tasks, generator=aux_gen, diagnostics=cfg.grad_diagnostics,
-                         device=device, **options)
-    class_w = {t: class_weights(train[t].labels, TASKS[t].outputs).to(device) for t in cfg.tasks
-               if cfg.class_weights and TASKS[t].kind == 'multiclass'}
-    shared = [p for p in model.shared_parameters() if p.requires_grad]
-    specific = [p for p in model.task_parameters() if p.requires_grad] + method.parameters()
-    precision = resolve_precision(cfg.precision, device)
-    opt = _optimizer(cfg, model, method)
-    step_loss = StepLoss(cfg, model, class_w, aux_gen)
-    s = Setup(cfg, out, device, precision, data_dir, tok, train, dev, model, method, opt,
-              step_loss, shared, specific, aux_gen, *_run_length(cfg, train, world))
-    s.train_eval = _train_sample(cfg, train)
-    return _distribute(s, world, owns)
-
-# %% ../nbs/16_train.ipynb #7eca6349
-@dataclass
-class RunState:
-    "Where a run is: everything but the weights that is saved, and restored on resume."
-    step: int = 0                  # steps taken (skipped ones too): the position in the stream
-    epoch: int = 0                 # the epoch under way
-    done: int = 0                  # steps taken in this epoch
-    drawn: int = 0                 # training examples drawn from the stream in this epoch
-    skipped: int = 0               # steps skipped for a non-finite loss or gradient, in all
-    history: list = field(default_factory=list)       # one record per finished epoch
-    best: dict | None = None       # score, epoch and dev metrics of the best epoch so far
-    losses: list = field(default_factory=list)        # this epoch: the loss of each step
-    task_losses: dict = field(default_factory=dict)   # this epoch: {task: [its loss per step]}
-    examples: dict = field(default_factory=dict)      # this epoch: {task: examples trained on}
-    grad_stats: list = field(default_factory=list)    # this epoch: gradient diagnostics, per step
-    weights: dict = field(default_factory=dict)       # the method's task weights at the last step
-    elapsed: float = 0.0           # this epoch's training seconds at the last save
-
-    def start_clock(self):
-        "Time this epoch from now, counting what it trained before a resume."
-        self._t0 = time.time() - self.elapsed
-
-    def seconds(self) -> float:
-        "This epoch's training seconds so far, in this process and before it."
-        return time.time() - self._t0
-
-    def advance(self, steps: dict):
-        "A step of the stream taken (trained or skipped): the position moves, its examples drawn."
-        self.step += 1
-        self.done += 1
-        self.drawn += sum(len(idx) for idx in steps.values())
-
-    def record_step(self, steps: dict, losses: dict, weights: dict, stats: dict | None):
-        "A step that trained: its losses, examples, task weights and diagnostics."
-        self.losses.append(sum(l.item() for l in losses.values()))
-        for t, l in losses.items(): self.task_losses.setdefault(t, []).append(l.item())
-        for t, idx in steps.items(): self.examples[t] = self.examples.get(t, 0) + len(idx)
-        self.weights |= weights
-        if stats is not None: self.grad_stats.append(stats | {'step': self.step})
-
-    def epoch_record(self, metrics: dict, seconds: float) -> dict:
-        "The history line of the epoch that just ended."
-        rec = {'epoch': self.epoch, 'step': self.step,
-               'train_loss': float(np.mean(self.losses)) if self.losses else float('nan'),
-               'task_losses': {t: float(np.mean(v)) for t, v in self.task_losses.items()},
-               'examples': dict(self.examples), 'method_weights': dict(self.weights),
-               'dev': metrics, 'seconds': seconds, 'skipped_steps': self.skipped}
-        if self.grad_stats: rec['grad_stats'] = self.grad_stats
-        return rec
-
-    def next_epoch(self):
-        self.epoch += 1
-        self.done, self.drawn = 0, 0
-        self.losses, self.task_losses, self.examples, self.grad_stats = [], {}, {}, []
-        self.elapsed = 0.0
-        self.start_clock()
-
-# %% ../nbs/16_train.ipynb #6fccf7e9
-def _epoch_budget(cfg: TrainConfig, epoch: int) -> int | None:
-    "The training examples of `epoch` if the run has a budget (split evenly over the epochs)."
-    if cfg.train_examples is None: return None
-    b, e = cfg.train_examples, cfg.epochs
-    return b * (epoch + 1) // e - b * epoch // e
-
-def _pieces(s: Setup) -> int:
-    "What a task's examples in a step are shared out among: the processes x the parts."
-    return s.world.size * s.cfg.grad_accum
-
-def _epoch_over(s: Setup, st: RunState) -> bool:
-    "All steps taken, or the budget drawn (but for fewer examples than there are pieces)."
-    budget = _epoch_budget(s.cfg, st.epoch)
-    return budget - st.drawn < _pieces(s) if budget is not None else st.done >= s.n_steps
-
-def _cut(steps: dict, room: float, per: int = 1) -> dict:
-    """The first `room` examples of a step, task by task (the last step of a budget), each task's
-    part a multiple of `per` (processes x parts: each part of each process gets as many)."""
-    out = {}
-    for t, idx in steps.items():
-        n = min(len(idx), room) // per * per
-        if n <= 0: continue
-        out[t] = idx[:n]
-        room -= n
-    return out
-
-def _stream(s: Setup, position: int):
-    "The run's one stream of steps (the schedules notebook), moved on to `position` when resuming."
-    data_gen = torch.Generator().manual_seed(s.cfg.seed)
-    lengths = {t: e.lengths() for t, e in s.train.items()}
-    cfg = s.cfg
-    order = cfg.task_order or None
-    size = step_batch(cfg, s.world)  # each process trains on its shard of every batch
-    items = run_stream(cfg.schedule, lengths, size, data_gen, s.total_steps, order)
-    for _ in range(position): next(items)
-    return items
-
-def _epoch_steps(s: Setup, st: RunState, items):
-    "This epoch's steps from the stream: `n_steps` steps, or its share of the budget of examples."
-    budget = _epoch_budget(s.cfg, st.epoch)
-    while not _epoch_over(s, st):
-        steps = next(items)
-        room = math.inf if budget is None else budget - st.drawn
-        yield _cut(steps, room, _pieces(s))  # the whole step, if nothing limits it
-
-def _parts(s: Setup, steps: dict) -> list[dict]:
-    """This process's shard of each task's batch (all of it in a world of one), in `grad_accum`
-    equal parts: `_cut` made each task's batch a multiple of processes x parts."""
-    k = s.cfg.grad_accum
-    mine = {t: shard(idx, s.world) for t, idx in steps.items()}
-    return [{t: idx[m * len(idx) // k:(m + 1) * len(idx) // k] for t, idx in mine.items()}
-            for m in range(k)]
-
-def _batch(s: Setup, task: str, idx) -> dict:
-    "The examples `idx` of a task's training set as a batch on the model's device."
-    b = make_batch(s.train[task], idx, s.tok, s.cfg.max_length, data_pair_mode(s.model))
-    return to_device(b, s.device)
-
-class StepModule(torch.nn.Module):
-    "The step's task losses as a module's forward, so that DistributedDataParallel sees them made."
-    def __init__(self, step_loss: StepLoss):
-        super().__init__()
-        self.model, self.step_loss = step_loss.model, step_loss
-
-    def forward(self, batches: dict) -> dict:
-        return {t: self.step_loss(t, b) for t, b in batches.items()}
-
-
-def _through_ddp(s: Setup) -> bool:
-    "DDP averages the gradient of the summed loss; PCGrad and diagnostics average their own."
-    return s.ddp is not None and s.method.separable
-
-
-def _losses(s: Setup, group: list, steps: dict) -> dict:
-    "The losses of the step's tasks in `group`, on this process's shards."
-    batches = {t: _batch(s, t, steps[t]) for t in group}
-    with autocast(s.device, s.precision):
-        if _through_ddp(s): return s.ddp(batches)
-        return {t: s.step_loss(t, b) for t, b in batches.items()}
-
-
-def _average_rest(s: Setup):
-    """With several processes, average the gradients DDP did not: under DDP, the method's own
-    parameters; without it, the heads' and the method's, and the shared ones unless the method
-    averaged its task gradients itself (then it has this step's statistics)."""
-    if s.world.size == 1: return
-    if _through_ddp(s): params = s.method.parameters()
-    elif s.method.averaged_itself: params = s.specific
-    else: params = s.shared + s.specific
-    all_reduce_mean_([p.grad for p in params if p.grad is not None], s.world)
-
-
-def _backward(s: Setup, steps: dict, where: str) -> tuple[dict, dict, str | None]:
-    """The step's backward passes, for each part of this process's batch (`grad_accum`) and each
-    task group in it (one task at a time for a separable method): the task losses (the mean over
-    the parts), the task weights, and what was not finite."""
-    k = s.cfg.grad_accum
-    s.step_loss.start_step({t: s.train[t].labels[torch.as_tensor(idx, dtype=torch.long)]
-                            for t, idx in steps.items()})
-    groups = [[t] for t in steps] if s.method.separable else [list(steps)]
-    calls = [(part, group) for part in _parts(s, steps) for group in groups]
-    task_losses, weights = {}, {}
-    for n, (part, group) in enumerate(calls):  # with DDP, gradients are averaged after the last
-        first, last = n == 0, n == len(calls) - 1
-        with s.ddp.no_sync() if _through_ddp(s) and not last else contextlib.nullcontext():
-            ls = _losses(s, group, part)
-            problem = check_losses(ls, where)
-            if any_process(problem is not None, s.world, s.device):
-                return task_losses, weights, problem or f'a loss is not finite at {where} elsewhere'
-            weights |= s.method.backward(ls, s.shared, s.specific, 1 / k, first, last)
-        for t, l in ls.items(): task_losses[t] = task_losses.get(t, 0) + l.detach() / k
-    return task_losses, weights, None
-
-def _train_step(s: Setup, steps: dict, where: str) -> tuple[dict, dict, str | None]:
-    "One optimizer step on {task: indices}: the task losses, the task weights, what was not finite."
-    s.opt.zero_grad(set_to_none=True)
-    task_losses, weights, problem = _backward(s, steps, where)
-    if problem is not None or not steps:  # not finite, or nothing left for every process
-        return task_losses, weights, problem
-    _average_rest(s)
-    trainable = s.shared + s.specific
-    norm = grad_norm(trainable)
-    if not math.isfinite(norm):
-        problem = f'the gradient norm is {norm} at {where}, tasks {list(task_losses)}'
-        return task_losses, weights, problem
-    if s.cfg.grad_clip and norm > s.cfg.grad_clip:    # the norm just computed, as clip_grad_norm_
-        for p in trainable:
-            if p.grad is not None: p.grad.mul_(s.cfg.grad_clip / (norm + 1e-6))
-    s.opt.step()
-    s.step_loss.after_step()
-    return task_losses, weights, None
-
-def _start_log(s: Setup, st: RunState):
-    "`out_dir/steps.csv`: its header, and on resume the rows of the steps taken before."
-    if not s.world.main: return
-    path = s.out/'steps.csv'
-    rows = path.read_text().splitlines()[1:] if path.exists() and st.step else []
-    head = ','.join(['step', 'epoch', 'lr', 'loss'] + [f'{t}_loss' for t in s.cfg.tasks])
-    kept = [r for r in rows if int(r.split(',')[0]) < st.step]
-    atomic_write(path, lambda f: f.write(('\n'.join([head] + kept) + '\n').encode()))
-
-def _log_step(s: Setup, st: RunState, lr: float, losses: dict):
-    """A row of `steps.csv` per step that trained, to watch a run as it goes (pandas, a plot):
-    the values `record_step` just kept (no second read of the tensors)."""
-    if not s.world.main: return
-    row = [st.step, st.epoch, f'{lr:.6g}', f'{st.losses[-1]:.6g}']
-    row += [f'{st.task_losses[t][-1]:.6g}' if t in losses else '' for t in s.cfg.tasks]
-    with open(s.out/'steps.csv', 'a') as f: f.write(','.join(map(str, row)) + '\n')
-
-def _step(s: Setup, st: RunState, steps: dict):
-    "Set the learning rate, take one step, record it (or skip it, or stop, if it was not finite)."
-    cfg = s.cfg
-    lr = lr_at(st.step, st.epoch, cfg.learning_rate, cfg.warmup_steps, cfg.lr_decay)
-    for g in s.opt.param_groups:
-        if not g.get('constant_lr'): g['lr'] = lr
-    where = f'step {st.step} (epoch {st.epoch}, step {st.done} of the epoch)'
-    task_losses, weights, problem = _train_step(s, steps, where)
-    task_losses = mean_over(task_losses, s.world)  # the global batch's, for the history
-    if problem is None:  # a step that rounding left empty trains nothing and records nothing
-        if steps: st.record_step(steps, task_losses, weights, s.method.last_stats)
-        if steps: _log_step(s, st, lr, task_losses)  # what record_step just kept
-    elif cfg.skip_nonfinite:
-        st.skipped += 1
-        s.opt.zero_grad(set_to_none=True)
-    else:
-        raise NonFiniteError(f'{problem}. Training stopped; the last good state is in '
-                             f'{s.out/"last"} (resume with resume=True, or skip_nonfinite=True '
-                             'to skip such steps).')
-    st.advance(steps)
-
-# %% ../nbs/16_train.ipynb #fc7bd2e4
-def _save_last(s: Setup, st: RunState):
-    """The resumable state, in out_dir/last, written by the main process (the others hold the same
-    weights) with every process's random state (each draws its own dropout masks)."""
-    rngs = gather_to_main(rng_states(aux=s.aux_gen), s.world)
-    if not s.world.main: return
-    st.elapsed = st.seconds()
-    teacher = s.step_loss.teacher
-    save_state(s.out/'last', {
-        'config': s.cfg.to_dict(), 'run': dataclasses.asdict(st),
-        'model': s.model.state_dict(), 'optimizer': s.opt.state_dict(),
-        'method': [p.detach() for p in s.method.parameters()],
-        'teacher': teacher.model.state_dict() if teacher is not None else None,
-        'rng': rngs, 'world_size': s.world.size})
-
-def _restore(s: Setup, saved: dict) -> RunState:
-    "Load a saved state into the model, optimizer, method and generators; return the run's state."
-    size = saved.get('world_size', 1)
-    if size != s.world.size:
-        raise ValueError(f'{s.out} was saved by {size} process(es) and is resumed on '
-                         f'{s.world.size}: its steps would take other batches (batch_size x '
-                         f'grad_accum x processes). Resume it on {size}')
-    s.model.load_state_dict(saved['model'])
-    s.opt.load_state_dict(saved['optimizer'])
-    with torch.no_grad():
-        for p, v in zip(s.method.parameters(), saved['method']): p.copy_(v)
-    if s.step_loss.teacher is not None: s.step_loss.teacher.model.load_state_dict(saved['teacher'])
-    rngs = saved['rng'] if isinstance(saved['rng'], list) else [saved['rng']]  # one per process
-    set_rng_states(rngs[s.world.rank], aux=s.aux_gen)
-    st = RunState(**saved['run'])
-    of = f' of {s.n_steps}' if s.n_steps else ''
-    if s.world.main: print(f'resuming {s.out} at epoch {st.epoch}, step {st.done}{of}')
-    return st
-
-def _after_step(s: Setup, st: RunState, stop: StopSignals):
-    "Save and stop on a signal; save every `checkpoint_every` steps (but not as an epoch ends)."
-    if any_process(stop.requested, s.world, s.device):  # a signal to any process stops all
-        _save_last(s, st)
-        how = (f"run(..., out_dir='{s.out}', resume=True) "
-               f'or minbert_train ... --out_dir {s.out} --resume')
-        of = f' of {s.n_steps}' if s.n_steps else ''
-        signum = stop.signum or signal.SIGTERM  # the signal, or the one that reached another
-        name = signal.Signals(signum).name
-        where = f'epoch {st.epoch}, step {st.done}{of}'
-        raise Interrupted(f'training interrupted by {name} at {where}; the state is saved in '
-                          f'{s.out/"last"}. Resume with {how}', signum)
-    every = s.cfg.checkpoint_every
-    if every and st.step % every == 0 and not _epoch_over(s, st): _save_last(s, st)
-
-def _train_epoch(s: Setup, st: RunState, items, stop: StopSignals):
-    "The steps of one epoch, with a progress bar (in steps, or in examples with a budget)."
-    budget = _epoch_budget(s.cfg, st.epoch)
-    total, unit = (s.n_steps, 'step') if budget is None else (budget, 'ex')
-    bar = tqdm(total=total, initial=st.done if budget is None else st.drawn, unit=unit,
-               desc=f'epoch {st.epoch}', disable=not (s.cfg.progress and s.world.main), leave=False)
-    s.model.train()
-    for steps in _epoch_steps(s, st, items):
-        _step(s, st, steps)
-        bar.update(1 if budget is None else sum(len(i) for i in steps.values()))
-        _after_step(s, st, stop)
-    bar.close()
-
-def _end_epoch(s: Setup, st: RunState, seconds: float):
-    """Score dev, record the epoch, keep the best checkpoint and its predictions, save the state;
-    with several processes the main one scores and writes, and sends the scores to the others."""
-    cfg, main = s.cfg, s.world.main
-    metrics, preds = None, None
-    if main:
-        metrics, preds = evaluate_sets(s.model, s.dev, s.tok, cfg.max_length,
-                                       cfg.eval_batch_size, s.device, s.precision, cfg.progress)
-    metrics = from_main(metrics, s.world)
-    rec = st.epoch_record(metrics, seconds)
-    if s.train_eval and main:  # the same model on examples it trained on: how far apart
-        rec['train'] = evaluate_sets(s.model, s.train_eval, s.tok, cfg.max_length,
-                                     cfg.eval_batch_size, s.device, s.precision, False)[0]
-    st.history.append(rec)
-    if main: print(_summary(rec))
-    lines = ''.join(json.dumps(r) + '\n' for r in st.history)
-    if main: atomic_write(s.out/'history.jsonl', lambda f: f.write(lines.encode()))
-    if st.best is None or _score(metrics) > st.best['score']:
-        st.best = {'score': _score(metrics), 'epoch': st.epoch, 'dev': metrics}
-        extra = {'train_config': cfg.to_dict(), 'eval_batch_size': cfg.eval_batch_size,
-                 'precision': s.precision, 'epoch': st.epoch, 'dev': metrics}
-        if main:
-            save_checkpoint(s.out/'best', s.model, s.tok, cfg.model_options(), cfg.max_length,
-                            extra)
-            _write_predictions(s, preds, s.out/'predictions')
-    st.next_epoch()
-    _save_last(s, st)
-
-def _write_predictions(s: Setup, preds: dict, folder: Path):
-    "Dev predictions (already computed), and test predictions for the test files there are."
-    cfg = s.cfg
-    for t, e in s.dev.items(): write_predictions(folder/f'{t}-dev-output.csv', t, e.ids, preds[t])
-    for t in cfg.tasks:
-        f = course_file(s.data_dir, t, 'test')
-        if not f.is_file(): continue
-        examples = load_examples(f, t, labeled=False)
-        e = encode_examples(examples, s.tok, cfg.max_length, cfg.cache_dir)
-        p = predict_task(s.model, e, s.tok, cfg.max_length, cfg.eval_batch_size, s.device,
-                         s.precision, f'{t} test' if cfg.progress else None)
-        write_predictions(folder/f'{t}-test-output.csv', t, e.ids, p)
+__all__ = ['RUN_FILES', 'saved_config', 'read_config', 'callbacks_for', 'run', 'planned_examples', 'train_cli']
 
 # %% ../nbs/16_train.ipynb #9adb9d74
-def _summary(rec: dict) -> str:
-    keys = [k for k in [t.score for t in TASKS.values()] + ['overall'] if k in rec['dev']]
-    return (f"epoch {rec['epoch']}: train loss {rec['train_loss']:.4f} | "
-            + ' '.join(f'{k} {rec["dev"][k]:.4f}' for k in keys) + f" | {rec['seconds']:.0f} s")
-
-def _score(metrics: dict) -> float:
-    "What picks the best epoch: the course's overall score, else the mean of the task scores."
-    keys = [t.score for t in TASKS.values()]  # sst_acc, cfimdb_acc, para_acc, sts_corr, ...
-    return metrics.get('overall', float(np.mean([metrics[k] for k in keys if k in metrics])))
-
 def _config(config: TrainConfig | None, overrides: dict) -> TrainConfig:
-    try: return dataclasses.replace(config or TrainConfig(), **overrides)
-    except TypeError as e:
-        names = [f.name for f in dataclasses.fields(TrainConfig)]
-        raise ValueError(f'{e}; TrainConfig fields are {names}') from None
+    return dataclasses.replace(config or TrainConfig(), **overrides)
 
 def _with_defaults(saved: dict, out: Path) -> dict:
     "A saved config with the fields added since it was saved set to their defaults (with a note)."
@@ -577,7 +52,7 @@ def _resume_state(out: Path, cfg: TrainConfig, check: bool = True) -> dict:
         raise ValueError(f'resume: no saved state in {out/"last"}: nothing to resume (start the '
                          'run without resume)')
     st = load_state(out/'last')
-    if 'run' not in st:
+    if 'run' not in st or 'regularizers' not in st:
         raise ValueError(f'{out/"last"} was saved by an earlier version of minbert_mtl and '
                          'cannot be resumed: start the run again (without resume)')
     saved, now = _with_defaults(st['config'], out), cfg.to_dict()
@@ -606,68 +81,51 @@ def read_config(path) -> dict:
     d = json.loads(Path(path).read_text())
     return d.get(CHECKPOINT_KEY, {}).get('train_config', d)
 
-def _announce(s: Setup):
-    cfg = s.cfg
-    length = f'{cfg.epochs} epochs of {s.n_steps} steps'
-    if s.n_steps is None: length = f'{cfg.train_examples:,} examples in {cfg.epochs} epochs'
-    n = sum(p.numel() for p in s.shared + s.specific)
-    sets = ', '.join(f'{t} ({len(e)})' for t, e in s.train.items())
-    k, n_proc = cfg.grad_accum, s.world.size
-    on = (f'{step_batch(cfg, s.world)} examples per task and step ({cfg.batch_size} x {k} parts '
-          f'x {n_proc} processes), ') if k > 1 or n_proc > 1 else ''
-    if s.world.main:
-        print(f'training on {sets}: {length}, schedule {cfg.schedule}, method {cfg.method}, '
-              f'{n:,} trainable parameters, {on}device {s.device}, {s.precision}')
-
-def stalled(cfg: TrainConfig, st: RunState) -> bool:
-    "Early stopping: `patience` finished epochs since the best one, none of them better."
-    if cfg.patience is None or st.best is None: return False
-    return st.epoch - 1 - st.best['epoch'] >= cfg.patience
-
-def _report(cfg: TrainConfig, st: RunState, started: float):
-    "The run's last lines: early stopping, the best epoch's scores, the time and the machine."
-    if st.epoch < cfg.epochs:
-        print(f'stopped early: no better dev overall in the {cfg.patience} epoch(s) after the best')
-    best = st.best
-    scores = ' '.join(f'{k} {v:.4f}' for k, v in best['dev'].items() if not isinstance(v, list))
-    print(f"best dev (epoch {best['epoch']}): {scores}")
+def _report(learn: Learner, started: float):
+    "The run's last lines: the best epoch's scores, the time and the machine."
+    best = learn.state.best
+    if best is not None:
+        scores = ' '.join(f'{k} {v:.4f}' for k, v in best['dev'].items() if not isinstance(v, list))
+        print(f"best dev (epoch {best['epoch']}): {scores}")
     print(f'{clock(time.time() - started)} in this process, on a machine doing '
           f'{gflops():.0f} fp32 matmul GFLOP/s')
 
 
-def run(config: TrainConfig | None = None, resume: bool = False, **overrides) -> dict:
-    "Train as `config` and `overrides` say; the best dev metrics, its epoch, checkpoint, history."
+def callbacks_for(cfg: TrainConfig, saved: dict | None = None) -> list[Callback]:
+    """What a run does around its steps: resume and save its state, keep the best checkpoint, log,
+    show progress, stop on a signal or early, skip non-finite steps if asked."""
+    cbs = [SaveLast(), History(), BestCheckpoint(), StepLog(), ProgressBar(), GradStats(),
+           StopOnSignal(), EarlyStopping(cfg.patience)]
+    return (cbs + ([Resume(saved)] if saved is not None else [])
+            + ([SkipNonFinite()] if cfg.skip_nonfinite else []))
+
+
+def run(config: TrainConfig | None = None, resume: bool = False, callbacks=(),
+        **overrides) -> dict:
+    """Train as `config` and `overrides` say, with your `callbacks` beside the run's own; the best
+    dev metrics, its epoch, checkpoint and the history, and why it stopped early (if it did)."""
     cfg = _config(config, overrides)
     started = time.time()
     saved = _resume_state(Path(cfg.out_dir), cfg) if resume else None
     if saved is None: _fresh(Path(cfg.out_dir), cfg.overwrite, world_from_env().main)
     else: cfg = _saved_model(cfg, saved)
-    s = _setup(cfg)
-    st = _restore(s, saved) if saved is not None else RunState()
-    if saved is None: _announce(s)
-    _start_log(s, st)
-    items = _stream(s, st.step)
-    with StopSignals() as stop:
-        while st.epoch < cfg.epochs and not stalled(cfg, st):
-            st.start_clock()
-            _train_epoch(s, st, items, stop)
-            _end_epoch(s, st, st.seconds())
-    if s.owns_group: torch.distributed.destroy_process_group()
-    if s.world.main: _report(cfg, st, started)
-    best = st.best
-    return {'dev': best['dev'], 'best_epoch': best['epoch'], 'checkpoint': str(s.out/'best'),
-            'history': st.history}
+    learn = Learner(cfg, callbacks_for(cfg, saved) + list(callbacks))
+    if saved is None and learn.world.main: print(learn.describe())
+    learn.fit()
+    if learn.owns_group: torch.distributed.destroy_process_group()
+    if learn.world.main: _report(learn, started)
+    best = learn.state.best or {'dev': None, 'epoch': None}
+    return {'dev': best['dev'], 'best_epoch': best['epoch'], 'checkpoint': str(learn.out/'best'),
+            'history': learn.state.history,
+            'stopped': None if learn.cancelled is None else str(learn.cancelled)}
 
 # %% ../nbs/16_train.ipynb #e8dc9317
 def planned_examples(cfg: TrainConfig) -> dict[str, int]:
     "Training examples per task that a run of `cfg` takes in all its epochs, without training."
-    _, _, train, _ = _data(cfg, dev=False)
-    world = World()
-    n_steps, total = _run_length(cfg, train, world)
-    s = SimpleNamespace(cfg=cfg, world=world, train=train, n_steps=n_steps, total_steps=total)
-    st, items, seen = RunState(), _stream(s, 0), {}
+    plan = Plan(cfg, load_data(cfg, dev=False)[2])
+    st, items, seen = RunState(), plan.stream(), {}
     for _ in range(cfg.epochs):
-        for steps in _epoch_steps(s, st, items):
+        for steps in plan.epoch(st, items):
             for t, idx in steps.items(): seen[t] = seen.get(t, 0) + len(idx)
             st.advance(steps)
         st.next_epoch()
@@ -685,8 +143,10 @@ def train_cli(argv: list[str] | None = None):
     """The `minbert_train` command: a `TrainConfig` from the recipe (or a saved run's settings)
     and the flags, then `run()`."""
     plain_warnings()
+    load_plugins(argv)
     args = vars(train_parser().parse_args(argv))
     recipe, resume, config = args.pop('recipe'), args.pop('resume'), args.pop('config')
+    args.pop('plugin')
     given = {k: v for k, v in args.items() if v is not None}
     try:
         cfg = TrainConfig(**(_cli_settings(recipe, config, resume, given) | given))
