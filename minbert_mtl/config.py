@@ -4,7 +4,7 @@
 
 # %% ../nbs/16_config.ipynb #conf0003
 from __future__ import annotations
-import argparse, dataclasses, difflib, functools, math
+import argparse, dataclasses, difflib, functools
 from pathlib import Path
 from dataclasses import dataclass, field
 from fastcore.docments import docments

@@ -12,7 +12,7 @@ import torch
 from torch.nn.parallel import DistributedDataParallel
 from .bert import BertModel
 from fastcore.basics import patch
-from .callback.core import EVENTS, Callback, CancelFitException, CancelStepException
+from .callback.core import Callback, CancelFitException, CancelStepException
 from .machinery.compiled import FusedAdamW, compile_encoder
 from .config import TrainConfig
 from .data import TASKS, course_file, encode_examples, load_examples, make_batch
