@@ -308,17 +308,19 @@ ALIASES = {'lr': ('--learning_rate',), 'epochs': ('--num_train_epochs',),
 
 
 class FlagParser(argparse.ArgumentParser):
-    "No abbreviations (`--epoch` is not `--epochs`); an unknown flag gets the nearest known ones."
+    """No abbreviations (`--epoch` is not `--epochs`); an error in two lines, not the whole usage:
+    what is wrong (an unknown flag with the nearest known ones), and where the flags are listed."""
 
     def __init__(self, *args, **kw):
         super().__init__(*args, allow_abbrev=False, **kw)
 
     def error(self, message: str):
-        flags = [s for a in self._actions for s in a.option_strings if s.startswith('--')]
-        typed = [w for w in message.split() if w.startswith('--')]
-        near = [m for w in typed for m in difflib.get_close_matches(w.split('=')[0], flags, 3)]
-        if near: message += f" (did you mean {' or '.join(dict.fromkeys(near))}?)"
-        super().error(message)
+        if message.startswith('unrecognized arguments'):  # not a known flag's missing/bad value
+            flags = [s for a in self._actions for s in a.option_strings if s.startswith('--')]
+            typed = [w.split('=')[0] for w in message.split() if w.startswith('--')]
+            near = [m for w in typed for m in difflib.get_close_matches(w, flags, 3)]
+            if near: message += f" (did you mean {' or '.join(dict.fromkeys(near))}?)"
+        self.exit(2, f'{self.prog}: error: {message}\n{self.prog} --help lists every flag\n')
 
 
 def _metavar(allowed, parse) -> str:
