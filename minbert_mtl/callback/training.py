@@ -33,6 +33,7 @@ class SaveLast(Callback):
     """The resumable state in out_dir/last: written every `checkpoint_every` steps, at the end of
     each epoch, and when a callback cancels the run (unless it was just written)."""
     order = 50
+    at = None  # (epoch, step) of the last save or restore: a cancel before before_fit still saves
 
     def before_fit(self): self.at = self._position()
 
