@@ -1,8 +1,14 @@
 """The docs offline: a faithful preview of the Quarto site, rendered and checked in a real browser.
 
-    python .ci/docs.py render   # _proc/ (from nbdev_proc_nbs) -> _html/, one page per notebook
+    python .ci/docs.py preview  # all three below, in order: the one line a contributor runs
+    python .ci/docs.py proc     # nbs/ -> _proc/, as nbdev_proc_nbs does, without its side effects
+    python .ci/docs.py render   # _proc/ -> _html/, one page per notebook
     python .ci/docs.py check    # headless Chromium opens index and three lessons; fails on raw
                                 # TeX, a missing figure, a printed front matter, a dead link
+
+`nbdev_proc_nbs` (and `nbdev_docs`) install Quarto when it is missing, with sudo, and then
+pip-install the kit's [dev] extras; `proc` runs the same processing of the notebooks without
+either. The browser and the formulas' fonts: apt-get install chromium libjs-mathjax fonts-mathjax.
 
 Quarto publishes the site where it is installed (`nbdev_docs`); this preview follows what Quarto
 does with nbdev's notebooks: the front matter becomes the title, `#| echo: false` hides a cell's
@@ -195,5 +201,26 @@ def check():
         raise SystemExit('\n'.join(bad))
 
 
+def proc():
+    "The notebooks processed into _proc/ for the site, as nbdev_proc_nbs, but installing nothing."
+    import nbdev.doclinks
+    from nbdev.serve import proc_nbs
+    shutil.rmtree(PROC, ignore_errors=True)
+    nbdev.doclinks._build_modidx()
+    proc_nbs(str(ROOT / 'nbs'))
+    done, source = len(list(PROC.glob('*.ipynb'))), len(list((ROOT / 'nbs').glob('*.ipynb')))
+    if done != source: raise SystemExit(f'processed {done} of {source} notebooks: see above')
+
+
+def preview():
+    "Process, render and check the docs: the offline preview in one command."
+    proc()
+    render()
+    check()
+
+
 if __name__ == '__main__':
-    {'render': render, 'check': check}[sys.argv[1]]()
+    steps = {'proc': proc, 'render': render, 'check': check, 'preview': preview}
+    if len(sys.argv) != 2 or sys.argv[1] not in steps:
+        raise SystemExit(f"usage: python .ci/docs.py {{{','.join(steps)}}}")
+    steps[sys.argv[1]]()

@@ -112,6 +112,7 @@ class TrainConfig:
     grad_diagnostics: bool = False      # record task-gradient cosines (pcgrad always does)
     # the run
     checkpoint_every: int | None = integer(100, 1, none=True)  # steps between saved states
+    keep_last: bool = True              # keep out_dir/last (to train on from) after the last epoch
     overwrite: bool = False             # a new run may replace the run already in out_dir
     skip_nonfinite: bool = False        # skip (and count) a non-finite step instead of stopping
     cache_dir: str | None = str(DEFAULT_CACHE)  # tokenized-data cache; None: no cache
@@ -265,8 +266,8 @@ def _accept_options(init):
 TrainConfig.__init__ = _accept_options(TrainConfig.__init__)
 
 # may change on resume (a run folder may move)
-RESUME_FREE = ('epochs', 'patience', 'progress', 'cache_dir', 'checkpoint_every', 'device',
-               'compile', 'data_dir', 'pretrained', 'out_dir', 'overwrite')
+RESUME_FREE = ('epochs', 'patience', 'progress', 'cache_dir', 'checkpoint_every', 'keep_last',
+               'device', 'compile', 'data_dir', 'pretrained', 'out_dir', 'overwrite')
 
 RECIPES = {
     'default': {},   # 1 round-robin epoch (its scores and time: the results page)

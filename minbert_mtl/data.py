@@ -40,6 +40,7 @@ class Task:
     # a pair task whose label 1 marks two sentences of one meaning: its positive pairs can train
     # an in-batch ranking loss (the run's `para_loss`)
     ranking: bool = False
+    classes: tuple[str, ...] = ()  # the classes' names, in label order (for people; optional)
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -50,6 +51,10 @@ class Task:
             raise ValueError(f'task {self.name!r}: classes are 0 .. hi, not {self.lo} .. {self.hi}')
         if self.ranking and not (self.pair and self.kind == 'binary'):
             raise ValueError(f'task {self.name!r}: ranking needs a binary pair task')
+        n = {'multiclass': int(self.hi) + 1, 'binary': 2}.get(self.kind, 0)
+        if self.classes and len(self.classes) != n:
+            raise ValueError(f'task {self.name!r}: {len(self.classes)} class names for {n} '
+                             'classes')
 
     @property
     def integer(self) -> bool:
@@ -97,11 +102,13 @@ def register_task(task: Task, replace: bool = False) -> Task:
 
 for _t in (
     Task('sst', 'ids-sst-{}.csv', ('sentence',), 'sentiment', 0, 4, 'multiclass',
-         'Predicted_Sentiment', head='sentiment', in_overall=True),
+         'Predicted_Sentiment', head='sentiment', in_overall=True,
+         classes=('very negative', 'negative', 'neutral', 'positive', 'very positive')),
     Task('cfimdb', 'ids-cfimdb-{}.csv', ('sentence',), 'sentiment', 0, 1, 'multiclass',
-         'Predicted_Sentiment', head='sentiment'),
+         'Predicted_Sentiment', head='sentiment', classes=('negative', 'positive')),
     Task('para', 'quora-{}.csv', ('sentence1', 'sentence2'), 'is_duplicate', 0, 1, 'binary',
-         'Predicted_Is_Paraphrase', head='paraphrase', in_overall=True, ranking=True),
+         'Predicted_Is_Paraphrase', head='paraphrase', in_overall=True, ranking=True,
+         classes=('not a paraphrase', 'paraphrase')),
     Task('sts', 'sts-{}.csv', ('sentence1', 'sentence2'), 'similarity', 0, 5, 'regression',
          'Predicted_Similiary', head='similarity', in_overall=True),
 ):

@@ -123,11 +123,18 @@ def download(
 
 # %% ../nbs/00_datadir.ipynb #88932dac
 @call_parse
-def download_cli(out_dir: str = str(REPO_DATA),   # folder to write the course files into
+def download_cli(out_dir: str = None,  # folder to write into; default: $MINBERT_DATA, else data/
                  base_url: str = COURSE_DATA_URL,  # where to fetch them from
                  overwrite: bool = False,      # fetch files that are already there again
                 ):
-    "Fetch the course data files into `out_dir`."
+    """Fetch the course data files that are missing into the folder the kit reads them from;
+    nothing when $MINBERT_DATA names a folder with the files training reads (unless `out_dir`)."""
+    env = os.environ.get(DATA_ENV)
+    if out_dir is None and env and not overwrite and not _missing(Path(env), MULTITASK_FILES):
+        return print(f'nothing to fetch: {DATA_ENV}={env} has the files training reads '
+                     '(--out_dir DIR fetches every course file missing there)')
+    out_dir = out_dir or env or str(REPO_DATA)
     try: paths = download(out_dir, base_url, overwrite=overwrite)
     except OSError as e: raise SystemExit(f'minbert_download: {e}')
-    print(f'{len(paths)} files written to {out_dir}')
+    if paths: print(f"{len(paths)} file{'s' * (len(paths) != 1)} written to {out_dir}")
+    else: print(f'the {len(COURSE_FILES)} course files are already in {out_dir}: nothing to fetch')

@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_evaluate.ipynb #0ccf4458
 from __future__ import annotations
-import json
+import json, re
 from pathlib import Path
 import numpy as np
 import torch
@@ -27,10 +27,10 @@ from .tokenizer import TOKENIZER_CONFIG, BertTokenizer
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['MODEL_OPTIONS', 'CHECKPOINT_KEY', 'ST_POOLING', 'data_pair_mode', 'raw_outputs', 'predict_task', 'decide',
+__all__ = ['MODEL_OPTIONS', 'CHECKPOINT_KEY', 'ST_POOLING', 'SPLITS', 'data_pair_mode', 'raw_outputs', 'predict_task', 'decide',
            'task_metrics', 'evaluate_sets', 'write_predictions', 'read_predictions', 'checkpoint_config',
            'save_checkpoint', 'sentence_transformers_files', 'load_checkpoint', 'task_files', 'evaluate_files',
-           'predict_files', 'plain_warnings', 'evaluate_cli', 'predict_cli', 'predict', 'ask_cli']
+           'split_of', 'predict_files', 'plain_warnings', 'evaluate_cli', 'predict_cli', 'predict', 'ask_cli']
 
 # %% ../nbs/09_evaluate.ipynb #12a5dc84
 def data_pair_mode(model: MultitaskBERT) -> str:
@@ -165,12 +165,16 @@ def save_checkpoint(
     max_length: int,
     extra: dict | None = None,
 ) -> Path:
-    """Write `model.safetensors`, `config.json`, `tokenizer_config.json` and `vocab.txt`: a
-    Hugging Face BERT folder, with the heads' tensors beside the encoder's."""
+    """Write `model.safetensors` (the encoder), `heads.safetensors` (the heads, and any layer
+    beside the encoder), `config.json`, `tokenizer_config.json` and `vocab.txt`: a Hugging Face
+    BERT folder, whose weights file holds only what `BertModel` loads."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     sd = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    atomic_write(folder / 'model.safetensors', lambda f: f.write(safetensors_bytes(sd)))
+    for name, part in (('model', lambda k: k.startswith('bert.')),
+                       ('heads', lambda k: not k.startswith('bert.'))):
+        tensors = {k: v for k, v in sd.items() if part(k)}
+        atomic_write(folder / f'{name}.safetensors', lambda f: f.write(safetensors_bytes(tensors)))
     kit = {'model_options': model_options, 'max_length': max_length} | (extra or {})
     _write_json(folder / 'config.json', checkpoint_config(model, kit))
     tok_config = TOKENIZER_CONFIG | {'model_max_length': max_length}
@@ -235,14 +239,16 @@ def load_checkpoint(folder: str | Path, device='cpu') -> tuple[MultitaskBERT, Be
     folder = Path(folder)
     for f in ('model.safetensors', 'config.json', 'vocab.txt'):
         if not (folder / f).is_file():
-            raise FileNotFoundError(f'{folder} is not a checkpoint: it lacks {f}')
+            inside = [c for c in ('best', 'last') if (folder / c / f).is_file()]  # a run's folder
+            hint = f'; did you mean {folder / inside[0]}?' if inside else ''
+            raise FileNotFoundError(f'{folder} is not a checkpoint: it lacks {f}{hint}')
     full = _read_kit(folder / 'config.json')
     cfg = full[CHECKPOINT_KEY]
     bert = BertModel(BertConfig.from_dict(full))
     model = multitask_model(bert, **cfg['model_options'])
-    load_into(
-        model, read_state_dict(folder / 'model.safetensors'), str(folder / 'model.safetensors')
-    )
+    sd = read_state_dict(folder / 'model.safetensors')  # saved before heads.safetensors: all
+    if (folder / 'heads.safetensors').is_file(): sd |= read_state_dict(folder / 'heads.safetensors')
+    load_into(model, sd, f'the weights in {folder}')
     tok = BertTokenizer.from_file(folder / 'vocab.txt')
     if len(tok) != bert.config.vocab_size:
         raise ValueError(
@@ -302,11 +308,29 @@ def _model_files(model: MultitaskBERT, files: dict) -> dict:
     return files
 
 
+SPLITS = ('train', 'dev', 'test')
+
+
+def split_of(path: str | Path, split: str | None = None) -> str:
+    """The split a course file holds, read from its name (`ids-sst-dev.csv`: dev); `split` if
+    given, refused when the name says another; an error when neither says."""
+    words = set(re.split(r'[^a-z]+', Path(path).stem.lower()))
+    named = [s for s in SPLITS if s in words]
+    if split is not None and named and named != [split]:
+        raise ValueError(f'{Path(path).name} is a {named[0]} file, not {split}: give the split '
+                         f'its name says, or rename the file')
+    if split is not None: return split
+    if len(named) != 1:
+        raise ValueError(f'{Path(path).name}: its name does not say its split '
+                         f'({", ".join(SPLITS)}); give it (split=, or --split)')
+    return named[0]
+
+
 def predict_files(
     checkpoint: str | Path,
     out_dir: str | Path,
     files: dict | None = None,  # {task: file}; or keywords, `sst=...`
-    split: str = 'test',
+    split: str | None = None,  # None: each file's name says it (`split_of`)
     batch_size: int | None = None,
     device='cpu',
     precision: str | None = None,
@@ -314,18 +338,21 @@ def predict_files(
     **paths,
 ) -> list[Path]:
     """Write course-format predictions for (unlabeled or labeled) files, as
-    `{task}-{split}-output.csv` in `out_dir`."""
+    `{task}-{split}-output.csv` in `out_dir`: a dev file's as `-dev-`, a test file's as `-test-`
+    (the submission), never the one as the other."""
     model, tok, cfg = load_checkpoint(checkpoint, device)
     batch_size = batch_size or cfg.get('eval_batch_size', 128)
+    files = _model_files(model, task_files(files, **paths))
+    splits = {t: split_of(p, split) for t, p in files.items()}  # all checked before any work
     written = []
-    for t, p in _model_files(model, task_files(files, **paths)).items():
+    for t, p in files.items():
         enc = encode_examples(load_examples(p, t, labeled=False), tok, cfg['max_length'])
         preds = predict_task(
             model, enc, tok, cfg['max_length'], batch_size, device, _precision(cfg, precision),
             t if progress else None,
         )
         written.append(
-            write_predictions(Path(out_dir) / f'{t}-{split}-output.csv', t, enc.ids, preds)
+            write_predictions(Path(out_dir) / f'{t}-{splits[t]}-output.csv', t, enc.ids, preds)
         )
     return written
 
@@ -379,7 +406,8 @@ def predict_cli(argv: list[str] | None = None):
                       'are ignored).', 'the')
     p.add_argument('--out_dir', default='predictions',
                    help='where to write {task}-{split}-output.csv (default: predictions)')
-    p.add_argument('--split', default='test', help='the name used in the output files')
+    p.add_argument('--split', choices=SPLITS, help="the files' split, named in the output "
+                   "files (default: read from each file's name; refused if its name differs)")
     args = p.parse_args(argv)
     plain_warnings()
     try:
@@ -427,10 +455,13 @@ def _answer(task: str, y: torch.Tensor) -> dict:
     return {task: float(y)}
 
 
-def _shown(v) -> str:
+def _shown(key: str, v) -> str:
+    "An answer's value as `minbert_ask` prints it: a class with its name, where its task has names."
     if isinstance(v, list):
         return ' '.join(f'{x:.3f}' for x in v)
-    return f'{v:.4f}' if isinstance(v, float) else str(v)
+    if isinstance(v, float): return f'{v:.4f}'
+    names = TASKS[key].classes if key in TASKS else ()
+    return f'{v} ({names[v]})' if names else str(v)
 
 
 @call_parse
@@ -449,4 +480,4 @@ def ask_cli(
     except (OSError, ValueError) as e:
         raise SystemExit(f'minbert_ask: {e}')
     for k, v in answer.items():
-        print(f'{k:>12}: {_shown(v)}')
+        print(f'{k:>12}: {_shown(k, v)}')

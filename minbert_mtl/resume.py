@@ -4,7 +4,7 @@
 
 # %% ../nbs/15_resume.ipynb #c7bb7a25
 from __future__ import annotations
-import math, signal, sys, threading
+import math, os, signal, sys, threading
 from pathlib import Path
 import torch
 from .datadir import atomic_write
@@ -66,7 +66,11 @@ class Interrupted(Exception):
 
 class StopSignals:
     """Within the block, SIGINT and SIGTERM set `requested` and say at once, on stderr, that the
-    work stops at the next safe point (a second SIGINT raises KeyboardInterrupt at once)."""
+    work stops at the next safe point (a second SIGINT raises KeyboardInterrupt at once).
+
+    Python runs a handler between bytecodes: two signals that land during one long C call (a
+    big matrix product) trip one flag and call the handler once. Every signal also writes its
+    number to a pipe (`signal.set_wakeup_fd`), so the handler counts them all."""
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
     SAID = ('stopping after this step; the run is saved and can be resumed '
@@ -74,13 +78,26 @@ class StopSignals:
 
     def __init__(self, said: str | None = SAID):  # what the first signal prints; None: nothing
         self.signum, self._old, self.said = None, {}, said
+        self.sigints, self._pipe, self._old_fd = 0, None, -1
 
     @property
     def requested(self) -> bool:
         return self.signum is not None
 
+    def _arrived(self) -> list[int]:
+        "The numbers of the signals that arrived since the last look (several, if they came at once)."
+        got = b''
+        while self._pipe is not None:
+            try: chunk = os.read(self._pipe[0], 512)
+            except BlockingIOError: break
+            if not chunk: break
+            got += chunk
+        return list(got)
+
     def _handler(self, signum, frame):
-        if self.signum == signal.SIGINT and signum == signal.SIGINT:
+        arrived = self._arrived()
+        self.sigints += max(arrived.count(signal.SIGINT), signum == signal.SIGINT)
+        if self.sigints >= 2:
             raise KeyboardInterrupt
         first, self.signum = self.signum is None, signum  # set before saying: a second signal
         if first and self.said:  # may come as soon as the words are out
@@ -88,12 +105,19 @@ class StopSignals:
 
     def __enter__(self):
         if threading.current_thread() is threading.main_thread():
+            self._pipe = os.pipe()
+            for fd in self._pipe: os.set_blocking(fd, False)
+            self._old_fd = signal.set_wakeup_fd(self._pipe[1], warn_on_full_buffer=False)
             self._old = {s: signal.signal(s, self._handler) for s in self.SIGNALS}
         return self
 
     def __exit__(self, *exc):
         for s, h in self._old.items():
             signal.signal(s, h)
+        if self._pipe is not None:
+            signal.set_wakeup_fd(self._old_fd)
+            for fd in self._pipe: os.close(fd)
+            self._pipe = None
 
 # %% ../nbs/15_resume.ipynb #37a9d9ba
 class NonFiniteError(FloatingPointError):

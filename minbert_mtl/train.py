@@ -4,7 +4,7 @@
 
 # %% ../nbs/16_train.ipynb #0844d488
 from __future__ import annotations
-import dataclasses, json, sys, time, warnings
+import contextlib, dataclasses, json, shutil, sys, tempfile, time, warnings
 from pathlib import Path
 import torch
 from .callback.core import Callback
@@ -20,7 +20,8 @@ from .pretrained import resolve_pretrained
 from .resume import Interrupted, NonFiniteError, load_state
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'saved_config', 'read_config', 'callbacks_for', 'run', 'planned_examples', 'train_cli']
+__all__ = ['RUN_FILES', 'saved_config', 'read_config', 'one_line_warnings', 'callbacks_for', 'run', 'planned_examples',
+           'train_cli']
 
 # %% ../nbs/16_train.ipynb #9adb9d74
 def _config(config: TrainConfig | None, overrides: dict) -> TrainConfig:
@@ -61,6 +62,10 @@ def _resume_state(out: Path, cfg: TrainConfig, check: bool = True) -> dict:
         was, now_ = [saved.get(k) for k in diff], [now[k] for k in diff]
         raise ValueError(f'cannot resume {out}: the config differs in {diff} '
                          f'(saved: {was}, now: {now_})')
+    if check and st['run']['epoch'] >= cfg.epochs:
+        raise ValueError(f"{out} holds a finished run ({st['run']['epoch']} epoch(s)): nothing "
+                         'to resume. To train it longer, resume with more epochs (epochs=N, '
+                         '--epochs N)')
     return st
 
 def _saved_model(cfg: TrainConfig, saved: dict) -> TrainConfig:
@@ -78,8 +83,39 @@ def saved_config(out_dir) -> dict:
 
 def read_config(path) -> dict:
     "A saved run's settings: a checkpoint's config.json (its kit part), or a JSON of the fields."
-    d = json.loads(Path(path).read_text())
+    try: d = json.loads(Path(path).read_text())
+    except OSError as e: raise ValueError(f'{path}: {e.strerror}') from None
+    except json.JSONDecodeError as e:
+        raise ValueError(f'{path} is not JSON ({e.msg}, line {e.lineno}): give a config.json '
+                         'written by a run, or a JSON object of settings') from None
+    if not isinstance(d, dict): raise ValueError(f'{path}: a JSON object of settings, not {d!r}')
     return d.get(CHECKPOINT_KEY, {}).get('train_config', d)
+
+@contextlib.contextmanager
+def one_line_warnings():
+    "Within the block, a warning shows as one line, 'warning: ...', without its source line."
+    was = warnings.formatwarning
+    warnings.formatwarning = lambda message, *args, **kwargs: f'warning: {message}\n'
+    try: yield
+    finally: warnings.formatwarning = was
+
+
+@contextlib.contextmanager
+def _run_folder(out: Path):
+    """The run's folder, made and checked to be writable (else an error saying so); a folder the
+    run made is removed again if the run fails before writing a file in it."""
+    made = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=out).close()
+    except OSError as e:
+        raise ValueError(f'cannot write the run folder {out}: {e.strerror}; choose another '
+                         '(out_dir=..., --out_dir)') from None
+    try: yield
+    except BaseException:
+        if made and not any(p.is_file() for p in out.rglob('*')): shutil.rmtree(out, True)
+        raise
+
 
 def _report(learn: Learner, started: float):
     "The run's last lines: the best epoch's scores, the time and the machine."
@@ -89,6 +125,11 @@ def _report(learn: Learner, started: float):
         print(f"best dev (epoch {best['epoch']}): {scores}")
     print(f'{clock(time.time() - started)} in this process, on a machine doing '
           f'{gflops():.0f} fp32 matmul GFLOP/s')
+    state = learn.out/'last'/'state.pt'
+    if state.is_file() and learn.state.epoch >= learn.cfg.epochs:
+        print(f'{state} ({state.stat().st_size / 2**20:,.0f} MiB) is kept to train on from (resume '
+              'with more epochs): delete it, or keep only best/ (keep_last=False, --keep_last '
+              'false)')
 
 
 def callbacks_for(cfg: TrainConfig, saved: dict | None = None) -> list[Callback]:
@@ -105,13 +146,15 @@ def run(config: TrainConfig | None = None, resume: bool = False, callbacks=(),
     """Train as `config` and `overrides` say, with your `callbacks` beside the run's own; the best
     dev metrics, its epoch, checkpoint and the history, and why it stopped early (if it did)."""
     cfg = _config(config, overrides)
-    started = time.time()
-    saved = _resume_state(Path(cfg.out_dir), cfg) if resume else None
-    if saved is None: _fresh(Path(cfg.out_dir), cfg.overwrite, world_from_env().main)
-    else: cfg = _saved_model(cfg, saved)
-    learn = Learner(cfg, callbacks_for(cfg, saved) + list(callbacks))
-    if saved is None and learn.world.main: print(learn.describe())
-    learn.fit()
+    started, out = time.time(), Path(cfg.out_dir)
+    with one_line_warnings():
+        saved = _resume_state(out, cfg) if resume else None
+        if saved is None: _fresh(out, cfg.overwrite, world_from_env().main)
+        else: cfg = _saved_model(cfg, saved)
+        with _run_folder(out):
+            learn = Learner(cfg, callbacks_for(cfg, saved) + list(callbacks))
+            if saved is None and learn.world.main: print(learn.describe())
+            learn.fit()
     if learn.owns_group: torch.distributed.destroy_process_group()
     if learn.world.main: _report(learn, started)
     best = learn.state.best or {'dev': None, 'epoch': None}
@@ -139,6 +182,12 @@ def _cli_settings(recipe: str, config: str | None, resume: bool, given: dict) ->
     return read_config(config) if config else RECIPES[recipe]
 
 
+def _checked_file(path: str, settings: dict):
+    "The settings of a --config file, checked alone, so that an error in them names the file."
+    try: TrainConfig(**settings)
+    except (TypeError, ValueError) as e: raise ValueError(f'{path}: {e}') from None
+
+
 def train_cli(argv: list[str] | None = None):
     """The `minbert_train` command: a `TrainConfig` from the recipe (or a saved run's settings)
     and the flags, then `run()`."""
@@ -149,7 +198,9 @@ def train_cli(argv: list[str] | None = None):
     args.pop('plugin')
     given = {k: v for k, v in args.items() if v is not None}
     try:
-        cfg = TrainConfig(**(_cli_settings(recipe, config, resume, given) | given))
+        settings = _cli_settings(recipe, config, resume, given)
+        if config: _checked_file(config, settings)
+        cfg = TrainConfig(**(settings | given))
     except (OSError, TypeError, ValueError) as e:
         raise SystemExit(f'minbert_train: {e}')
     try:

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/16d_training_callbacks.ipynb #tcb00003
 from __future__ import annotations
-import json, signal
+import json, shutil, signal, warnings
 from pathlib import Path
 from tqdm.auto import tqdm
 from .core import Callback, CancelFitException, CancelStepException
@@ -53,6 +53,12 @@ class SaveLast(Callback):
     def after_cancel_fit(self):
         if self.at != self._position(): self.save()
 
+    def after_fit(self):  # a run that trained all its epochs, asked to keep only best/
+        learn = self.learn
+        if learn.cfg.keep_last or learn.state.epoch < learn.cfg.epochs or not learn.world.main:
+            return
+        shutil.rmtree(learn.out/'last', ignore_errors=True)
+
 
 class BestCheckpoint(Callback):
     """The best epoch's model in out_dir/best (a checkpoint any command loads) and its dev and test
@@ -70,6 +76,15 @@ class BestCheckpoint(Callback):
                         cfg.max_length, extra)
         self.write_predictions(learn.out/'predictions')
 
+    said = ()  # the test files found missing (each said once a run)
+
+    def missing(self, f: Path, task: str):
+        "Say once that `task` has no test predictions: its test file is not in the data folder."
+        if f in self.said: return
+        self.said = (*self.said, f)
+        warnings.warn(f'no {task} test predictions: {f.name} is not in {f.parent} (the course '
+                      'hands it out with the starter code; minbert_download fetches it)')
+
     def write_predictions(self, folder: Path):
         "Dev predictions (already computed), and test predictions for the test files there are."
         learn, cfg = self.learn, self.learn.cfg
@@ -77,7 +92,9 @@ class BestCheckpoint(Callback):
             write_predictions(folder/f'{t}-dev-output.csv', t, e.ids, learn.preds[t])
         for t in cfg.tasks:
             f = course_file(learn.data_dir, t, 'test')
-            if not f.is_file(): continue
+            if not f.is_file():
+                self.missing(f, t)
+                continue
             e = encode_examples(load_examples(f, t, labeled=False), learn.tok, cfg.max_length,
                                 cfg.cache_dir)
             p = predict_task(learn.model, e, learn.tok, cfg.max_length, cfg.eval_batch_size,
