@@ -62,10 +62,6 @@ def _resume_state(out: Path, cfg: TrainConfig, check: bool = True) -> dict:
         was, now_ = [saved.get(k) for k in diff], [now[k] for k in diff]
         raise ValueError(f'cannot resume {out}: the config differs in {diff} '
                          f'(saved: {was}, now: {now_})')
-    if check and st['run']['epoch'] >= cfg.epochs:
-        raise ValueError(f"{out} holds a finished run ({st['run']['epoch']} epoch(s)): nothing "
-                         'to resume. To train it longer, resume with more epochs (epochs=N, '
-                         '--epochs N)')
     return st
 
 def _saved_model(cfg: TrainConfig, saved: dict) -> TrainConfig:
@@ -127,7 +123,8 @@ def _report(learn: Learner, started: float):
           f'{gflops():.0f} fp32 matmul GFLOP/s')
     state = learn.out/'last'/'state.pt'
     if state.is_file() and learn.state.epoch >= learn.cfg.epochs:
-        print(f'{state} ({state.stat().st_size / 2**20:,.0f} MiB) is kept to train on from (resume '
+        mib = state.stat().st_size / 2**20
+        print(f"{state} ({mib:,.{0 if mib >= 10 else 1}f} MiB) is kept to train on from (resume "
               'with more epochs): delete it, or keep only best/ (keep_last=False, --keep_last '
               'false)')
 
@@ -149,6 +146,7 @@ def run(config: TrainConfig | None = None, resume: bool = False, callbacks=(),
     started, out = time.time(), Path(cfg.out_dir)
     with one_line_warnings():
         saved = _resume_state(out, cfg) if resume else None
+        if saved is not None and saved['run']['epoch'] >= cfg.epochs: return _finished(out, saved)
         if saved is None: _fresh(out, cfg.overwrite, world_from_env().main)
         else: cfg = _saved_model(cfg, saved)
         with _run_folder(out):
@@ -157,10 +155,23 @@ def run(config: TrainConfig | None = None, resume: bool = False, callbacks=(),
             learn.fit()
     if learn.owns_group: torch.distributed.destroy_process_group()
     if learn.world.main: _report(learn, started)
-    best = learn.state.best or {'dev': None, 'epoch': None}
-    return {'dev': best['dev'], 'best_epoch': best['epoch'], 'checkpoint': str(learn.out/'best'),
-            'history': learn.state.history,
-            'stopped': None if learn.cancelled is None else str(learn.cancelled)}
+    return _result(out, learn.state.best, learn.state.history,
+                   None if learn.cancelled is None else str(learn.cancelled))
+
+
+def _result(out: Path, best: dict | None, history: list, stopped: str | None) -> dict:
+    best = best or {'dev': None, 'epoch': None}
+    return {'dev': best['dev'], 'best_epoch': best['epoch'], 'checkpoint': str(out/'best'),
+            'history': history, 'stopped': stopped}
+
+
+def _finished(out: Path, saved: dict) -> dict:
+    "A finished run, resumed: said so, and its results as the run returned them; nothing trains."
+    st = saved['run']
+    if world_from_env().main:
+        print(f"{out} holds a finished run ({st['epoch']} epoch(s)): nothing to train. To train "
+              'it longer, resume with more epochs (epochs=N, --epochs N)')
+    return _result(out, st['best'], st['history'], None)
 
 # %% ../nbs/16_train.ipynb #e8dc9317
 def planned_examples(cfg: TrainConfig) -> dict[str, int]:

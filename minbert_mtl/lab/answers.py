@@ -4,7 +4,7 @@
 
 # %% ../../nbs/18b_answers.ipynb #ans034c9
 from __future__ import annotations
-import csv, json, shutil
+import csv, io, json, shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 import numpy as np
@@ -18,11 +18,12 @@ from ..metrics import accuracy, pearson
 
 # %% auto #0
 __all__ = ['HEAD_PENALTY', 'OVERFIT', 'ENCODER_PENALTY', 'L1_WEIGHT', 'WEIGHTS', 'QUESTIONS', 'CONFIRM', 'RR', 'FAMILY_SEEDS',
-           'FRESH', 'L2_ACTING', 'FAMILY', 'SELECTION', 'SMALLEST', 'Question', 'run_name', 'ensemble_members',
-           'ensemble_name', 'plan', 'questions_at', 'tuning_runs', 'choose', 'chosen', 'selection_markdown', 'vote',
-           'ensemble_record', 'build_ensembles', 'run_selection', 'run_answers', 'dev_gold', 'task_score', 'rescore',
-           't_interval', 'min_detectable', 'paired_bootstrap', 'verdict', 'compare', 'read_records', 'answers',
-           'answers_markdown', 'write_answers', 'answers_cli', 'plot_answers', 'plot_selection']
+           'FRESH', 'L2_ACTING', 'FAMILY', 'SELECTION', 'SMALLEST', 'ANSWER_SETS', 'ANSWER_KEYS', 'Question',
+           'run_name', 'ensemble_members', 'ensemble_name', 'plan', 'questions_at', 'tuning_runs', 'choose', 'chosen',
+           'selection_markdown', 'vote', 'ensemble_record', 'build_ensembles', 'run_selection', 'run_answers',
+           'dev_gold', 'task_score', 'rescore', 't_interval', 'min_detectable', 'bootstrap_draws', 'paired_bootstrap',
+           'both_noises', 'verdict', 'changed_predictions', 'compare', 'judge', 'read_records', 'answers',
+           'answers_markdown', 'answers_csv', 'write_answers', 'answers_cli', 'plot_answers', 'plot_selection']
 
 # %% ../../nbs/18b_answers.ipynb #ans05be9
 @dataclass(frozen=True)
@@ -421,48 +422,100 @@ def _overall_draws(predictions: dict, gold: dict, idx: dict) -> np.ndarray:
     return sum(TASKS[t].to_unit(v) for t, v in s.items()) / len(s)
 
 
-def paired_bootstrap(base: list[dict], alt: list[dict], gold: dict, draws: int = 2000,
-                     seed: int = 0, level: float = 0.95) -> tuple[float, float]:
-    """Percentile interval of mean_s (overall(alt_s) - overall(base_s)) over dev sets resampled
-    with replacement, the same draw for every run; `base`, `alt`: predictions, seed by seed."""
+def bootstrap_draws(base: list[dict], alt: list[dict], gold: dict, draws: int = 2000,
+                    seed: int = 0) -> np.ndarray:
+    """mean_s (overall(alt_s) - overall(base_s)) on each of `draws` dev sets resampled with
+    replacement, the same draw for every run; `base`, `alt`: predictions, seed by seed."""
     rng = np.random.default_rng(seed)
     idx = {t: rng.integers(0, len(g), (draws, len(g))) for t, g in gold.items()}
-    diff = np.mean([_overall_draws(b, gold, idx) - _overall_draws(a, gold, idx)
+    return np.mean([_overall_draws(b, gold, idx) - _overall_draws(a, gold, idx)
                     for a, b in zip(base, alt)], axis=0)
+
+
+def paired_bootstrap(base: list[dict], alt: list[dict], gold: dict, draws: int = 2000,
+                     seed: int = 0, level: float = 0.95) -> tuple[float, float]:
+    "The percentile interval of `bootstrap_draws`: the dev examples' noise alone."
+    diff = bootstrap_draws(base, alt, gold, draws, seed)
     lo, hi = np.percentile(diff, [50 - 50 * level, 50 + 50 * level])
     return float(lo), float(hi)
 
+
+def both_noises(d, boot_sd: float, level: float = 0.95) -> tuple[float, float, float]:
+    """The interval of the mean difference carrying both noises, and its two-sided p: the seeds'
+    variance s_d^2 / n and the dev examples' (the bootstrap's variance, `boot_sd`^2) add, as two
+    independent sources; Student's t with n - 1 degrees of freedom, as for the seeds alone."""
+    d = np.asarray(d, float)
+    n, mean = len(d), float(d.mean())
+    se = np.sqrt(d.var(ddof=1) / n + boot_sd ** 2)
+    half = stats.t.ppf(0.5 + level / 2, n - 1) * se
+    if se == 0: return mean, mean, float(mean == 0)
+    return mean - half, mean + half, float(2 * stats.t.sf(abs(mean) / se, n - 1))
+
 # %% ../../nbs/18b_answers.ipynb #ans193d4
 def verdict(row: dict, smallest: float = SMALLEST) -> str:
-    "The answer the intervals allow (see the top of this notebook)."
+    """The answer the both-noise interval at the row's level allows (its family's adjustment in
+    it): a 'yes' also needs a size worth reporting, `smallest`; see the top of this notebook."""
     if row['n'] < 2: return f"can't tell yet: {row['n']} seed(s)"
-    lo, hi = min(row["t_lo"], row["boot_lo"]), max(row["t_hi"], row["boot_hi"])  # both intervals
-    ci = f"(95% CI {row['t_lo']:+.4f} to {row['t_hi']:+.4f})"
-    if lo > 0: return f"yes, by {row['diff']:+.4f} {ci}"
-    if hi < 0: return f"no, it hurts: {row['diff']:+.4f} {ci}"
-    reach = max(abs(row['t_lo']), abs(row['t_hi']), abs(row['boot_lo']), abs(row['boot_hi']))
-    reach = np.ceil(round(reach * 1e4, 6)) / 1e4  # rounded up: the bound stays a bound
+    lo, hi, diff = row['both_lo'], row['both_hi'], row['diff']
+    ci = f"({row['level']:.1%} CI {lo:+.4f} to {hi:+.4f})".replace('.0%', '%')
+    if (lo > 0 or hi < 0) and row.get('held'):
+        return f"can't tell: {row['held']} {ci}"
+    if (lo > 0 or hi < 0) and abs(diff) < smallest:
+        return f'a real effect, smaller than {smallest}: {diff:+.4f} {ci}'
+    if lo > 0: return f"yes, by {diff:+.4f} {ci}"
+    if hi < 0: return f"no, it hurts: {diff:+.4f} {ci}"
+    reach = np.ceil(round(max(abs(lo), abs(hi)) * 1e4, 6)) / 1e4  # rounded up: still a bound
     if reach <= smallest: return f'no effect larger than {reach:.4f}'
     return f"can't tell at this budget {ci}"
 
 
+def changed_predictions(a: dict, b: dict) -> int:
+    "How many dev predictions of the classification tasks differ between two runs' records."
+    return int(sum(np.sum(np.asarray(a['predictions'][t]) != np.asarray(b['predictions'][t]))
+                   for t in a['predictions'] if TASKS[t].kind != 'regression'))
+
+
 def compare(q: Question, records: dict, gold: dict, draws: int = 2000) -> dict:
-    "One question's row: per-seed differences of dev overall (alt - base), intervals, verdict."
+    """One question's row: per-seed differences of dev overall (alt - base), the seeds' t
+    interval, the dev examples' bootstrap interval, the bootstrap's spread (for `judge`), and how
+    many classification predictions the alternative changed."""
     pairs = [q.names(s) for s in ([] if q.tune else q.seed_list)]  # tune: nothing chosen yet
     pairs = [(x, y) for x, y in pairs if x in records and y in records]
     a, b = [records[x] for x, _ in pairs], [records[y] for _, y in pairs]
     d = np.array([rb['dev']['overall'] - ra['dev']['overall'] for ra, rb in zip(a, b)])
-    row = {'question': q.text, 'n': len(d), 'diffs': d.round(4).tolist(),
+    row = {'question': q.text, 'n': len(d), 'diffs': d.round(4).tolist(), 'd': d.tolist(),
            'diff': float(d.mean()) if len(d) else float('nan'), 'confound': q.confound,
-           'used': [n for x, y in pairs for n in (x, y, *records[y].get('members', ()))]}
+           'used': [n for x, y in pairs for n in (x, y, *records[y].get('members', ()))],
+           'changed': [changed_predictions(ra, rb) for ra, rb in zip(a, b)]}
     if len(d) >= 2:
         row['t_lo'], row['t_hi'] = t_interval(d)
-        row['boot_lo'], row['boot_hi'] = paired_bootstrap(
-            [r['predictions'] for r in a], [r['predictions'] for r in b], gold, draws)
+        boot = bootstrap_draws([r['predictions'] for r in a], [r['predictions'] for r in b],
+                               gold, draws)
+        row['boot_lo'], row['boot_hi'] = map(float, np.percentile(boot, [2.5, 97.5]))
+        row['boot_sd'] = float(boot.std(ddof=1))
         row['detectable'] = min_detectable(d)
-    row['verdict'] = verdict(row)
-    if q.tune: row['verdict'] = f"can't tell yet: its {q.tune[0]} is still to be chosen"
+    if q.tune: row['pending'] = f"can't tell yet: its {q.tune[0]} is still to be chosen"
     return row
+
+
+def judge(rows: list[dict], family: bool = False, alpha: float = 0.05) -> list[dict]:
+    """Each row's both-noise interval, p and verdict. In a `family` the rows are adjusted
+    together by Holm's step-down: in order of p, the i-th of m is judged at level
+    1 - alpha / (m - i + 1), and once one fails the rest are not answers either; otherwise
+    (exploratory questions) each stands at 1 - alpha alone."""
+    ready = [r for r in rows if r['n'] >= 2 and 'pending' not in r]
+    for r in ready: r['p'] = both_noises(r['d'], r['boot_sd'])[2]
+    m, failed = len(ready), None
+    for i, r in enumerate(sorted(ready, key=lambda r: r['p'])):
+        r['level'] = 1 - alpha / (m - i) if family else 1 - alpha
+        r['both_lo'], r['both_hi'], _ = both_noises(r['d'], r['boot_sd'], r['level'])
+        if family and failed: r['held'] = f'Holm stops at the family\'s question "{failed}"'
+        if family and not failed and r['both_lo'] <= 0 <= r['both_hi']: failed = r['question']
+    for r in rows:
+        r['family'] = family
+        r['verdict'] = r.get('pending') or verdict(r)
+    return rows
+
 
 # %% ../../nbs/18b_answers.ipynb #ans22337
 def read_records(folder) -> dict[str, dict]:
@@ -471,14 +524,22 @@ def read_records(folder) -> dict[str, dict]:
     return {p.stem: json.loads(p.read_text()) for p in files}
 
 
-def answers(folder, data_dir=None, questions: dict = QUESTIONS, draws: int = 2000) -> list[dict]:
+def answers(folder, data_dir=None, questions: dict = QUESTIONS, draws: int = 2000,
+            family: bool = False) -> list[dict]:
     """A row per question from the records in `folder` (those with saved predictions), each
-    question tuned by the records of the selection split beside it (`folder`-selection)."""
+    question tuned by the records of the selection split beside it (`folder`-selection), judged
+    together as a `family` or each alone (`judge`)."""
     folder = Path(folder)
     questions = chosen(questions, read_records(folder.parent / f'{folder.name}-selection'))
     records = {k: r for k, r in read_records(folder).items() if 'predictions' in r}
     gold = dev_gold(data_dir)
-    return [compare(q, records, gold, draws) | {'key': k} for k, q in questions.items()]
+    rows = [compare(q, records, gold, draws) | {'key': k} for k, q in questions.items()]
+    return judge(rows, family)
+
+
+# the answers tables of results/answers/: folder -> (questions, judged as a family)
+ANSWER_SETS = {'quick': (QUESTIONS, False), 'default': (questions_at('default'), False),
+               'quick-family': (FAMILY, True)}
 
 
 def _provenance_line(records: dict) -> str:
@@ -502,18 +563,21 @@ def _provenance_line(records: dict) -> str:
 
 
 def _cells(r: dict) -> list[str]:
-    if r['n'] < 2: return [r['question'], str(r['n']), f"{r['diff']:+.4f}" if r['n'] else '-',
-                           '-', '-', '-', r['verdict']]
+    changed = ' '.join(map(str, r['changed'])) or '-'
+    if 'both_lo' not in r:
+        return [r['question'], str(r['n']), f"{r['diff']:+.4f}" if r['n'] else '-',
+                *'-' * 5, changed, r['verdict']]
     return [r['question'], str(r['n']), f"{r['diff']:+.4f}",
             f"{r['t_lo']:+.4f} to {r['t_hi']:+.4f}", f"{r['boot_lo']:+.4f} to {r['boot_hi']:+.4f}",
-            f"{r['detectable']:.4f}", r['verdict']]
+            f"{r['both_lo']:+.4f} to {r['both_hi']:+.4f} ({r['level']:.2%})", f"{r['p']:.4f}",
+            f"{r['detectable']:.4f}", changed, r['verdict']]
 
 
 def answers_markdown(rows: list[dict], records: dict) -> str:
     """The answers as a Markdown table, under a line on the provenance of the records they use
     (not of a run a tuned question no longer compares)."""
-    head = ['question', 'seeds', 'Δ overall', '95% t interval', 'bootstrap 95%', 'detectable',
-            'verdict']
+    head = ['question', 'seeds', 'Δ overall', '95% t (seeds)', '95% bootstrap (dev)',
+            'both noises (level)', 'p', 'detectable', 'predictions changed', 'verdict']
     used = {n for r in rows for n in r.get('used', ())}
     md = [_provenance_line({k: r for k, r in records.items() if k in used}), '',
           '| ' + ' | '.join(head) + ' |',
@@ -521,16 +585,25 @@ def answers_markdown(rows: list[dict], records: dict) -> str:
     return '\n'.join(md) + '\n'
 
 
+ANSWER_KEYS = ('key', 'question', 'n', 'diffs', 'diff', 't_lo', 't_hi', 'boot_lo', 'boot_hi',
+               'boot_sd', 'both_lo', 'both_hi', 'level', 'p', 'family', 'detectable', 'changed',
+               'verdict', 'confound')
+
+
+def answers_csv(rows: list[dict]) -> str:
+    "The rows as CSV text, a list (the differences, the predictions changed) as JSON in its cell."
+    f = io.StringIO()
+    w = csv.writer(f, lineterminator='\n')
+    w.writerow(ANSWER_KEYS)
+    for r in rows: w.writerow([json.dumps(v) if isinstance(v, list) else v
+                               for v in (r.get(k, '') for k in ANSWER_KEYS)])
+    return f.getvalue()
+
+
 def write_answers(rows: list[dict], folder) -> Path:
     "answers.csv (the rows) and answers.md (the table, from the records of `folder`) in `folder`."
     folder = Path(folder)
-    keys = ['key', 'question', 'n', 'diffs', 'diff', 't_lo', 't_hi', 'boot_lo', 'boot_hi',
-            'detectable', 'verdict', 'confound']
-    with open(folder / 'answers.csv', 'w', newline='') as f:  # a list (diffs) as JSON
-        w = csv.writer(f)
-        w.writerow(keys)
-        for r in rows: w.writerow([json.dumps(v) if isinstance(v, list) else v
-                                   for v in (r.get(k, '') for k in keys)])
+    with open(folder / 'answers.csv', 'w', newline='') as f: f.write(answers_csv(rows))
     (folder / 'answers.md').write_text(answers_markdown(rows, read_records(folder)))
     return folder / 'answers.md'
 
@@ -554,18 +627,19 @@ def answers_cli(
     folder.mkdir(parents=True, exist_ok=True)
     sel = folder.parent / f'{budget}-selection'  # the chosen values, where a question tunes one
     if sel.is_dir(): (sel / 'selection.md').write_text(selection_markdown(qs, read_records(sel)))
-    print(write_answers(answers(folder, data_dir, qs), folder).read_text())
+    print(write_answers(answers(folder, data_dir, qs, family=family), folder).read_text())
 
 # %% ../../nbs/18b_answers.ipynb #486193dd
 def plot_answers(rows: list[dict], title: str = ''):
-    """Each question's mean paired difference of dev overall with its 95% t interval (thick) and
-    paired bootstrap interval (thin), and every seed's difference as a dot; zero dashed."""
+    """Each question's mean paired difference of dev overall with its both-noise interval at its
+    level (thick: the verdict's), the paired bootstrap's over dev examples (thin), and every
+    seed's difference as a dot; zero dashed."""
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(8, 0.38 * len(rows) + 1.2))
     for y, r in enumerate(rows[::-1]):
         ax.scatter(r['diffs'], [y] * len(r['diffs']), s=12, color='0.6', zorder=1)
-        if r['n'] < 2: continue
-        ax.hlines(y, r['t_lo'], r['t_hi'], lw=4, color='C0', alpha=0.5, zorder=2)
+        if 'both_lo' not in r: continue
+        ax.hlines(y, r['both_lo'], r['both_hi'], lw=4, color='C0', alpha=0.5, zorder=2)
         ax.hlines(y, r['boot_lo'], r['boot_hi'], lw=1.5, color='C3', zorder=3)
         ax.plot(r['diff'], y, 'k|', ms=12, zorder=4)
     ax.axvline(0, ls='--', color='k', lw=0.8)

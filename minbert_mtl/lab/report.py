@@ -4,12 +4,16 @@
 
 # %% ../../nbs/18c_report.ipynb #f0edbc75
 from __future__ import annotations
-import argparse, csv, json
+import argparse, csv, json, tempfile
 from pathlib import Path
+import numpy as np
+from .answers import (ANSWER_SETS, answers, answers_csv, answers_markdown,
+                                     dev_gold, read_records, rescore)
+from .experiments import _row, write_table
 
 # %% auto #0
 __all__ = ['SECTIONS', 'SHARED', 'HEADLINE', 'timed_runs', 'duration', 'timed_table', 'curves_table', 'results_page',
-           'alone_times', 'headline', 'verdicts', 'write_results_page', 'report_cli']
+           'alone_times', 'headline', 'verdicts', 'check_results', 'write_results_page', 'report_cli']
 
 # %% ../../nbs/18c_report.ipynb #05a885f6
 def timed_runs(folder) -> dict[str, dict]:
@@ -56,7 +60,10 @@ def timed_table(runs: dict[str, dict]) -> str:
 
 # %% ../../nbs/18c_report.ipynb #9488d90b
 SECTIONS = (  # (file under results/, heading)
-    ('answers/quick/answers.md', 'Answers on paired seeds, quick budget (notebook `18b_answers`)'),
+    ('answers/quick-family/answers.md',
+     "The primary family: the reports' headline questions on fresh seeds, adjusted by Holm"),
+    ('answers/quick/answers.md',
+     'Exploratory answers on paired seeds, quick budget (notebook `18b_answers`)'),
     ('answers/quick-selection/selection.md',
      "The encoder penalties' weights, chosen on a selection split (quick budget)"),
     ('answers/default/answers.md', 'The headline answers at the default budget, three seeds'),
@@ -169,7 +176,7 @@ def _answer_rows(path: Path) -> dict[str, dict]:
         return {r['question']: r for r in csv.DictReader(f)}
 
 
-def verdicts(folder='results', budgets=('quick', 'default')) -> str:
+def verdicts(folder='results', budgets=('quick-family', 'quick', 'default')) -> str:
     """The page's summary of the answers: a row per question, its verdict and seeds at each
     budget that has an answers table in `folder/answers/<budget>/` and what else differs between
     its two sides, then each table's provenance (the first line of its `answers.md`); '' when
@@ -190,6 +197,69 @@ def verdicts(folder='results', budgets=('quick', 'default')) -> str:
     return '\n'.join(rows + [''] + made)
 
 
+# %% ../../nbs/18c_report.ipynb #bind1cd
+def _records_problems(folder: Path, data_dir=None) -> list[str]:
+    "Every record under `folder` whose dev scores are not what its predictions give."
+    out, gold = [], None
+    for path in sorted(folder.glob('**/records/*.json')):
+        if path.parent.parent.name.endswith('-selection'): continue  # scored on another split
+        r = json.loads(path.read_text())
+        gold = dev_gold(data_dir) if gold is None else gold
+        if 'predictions' not in r or set(r['predictions']) != set(gold): continue
+        again = rescore(r['predictions'], gold)
+        off = [k for k, v in again.items() if not np.isclose(v, r['dev'].get(k, np.nan),
+                                                             rtol=0, atol=1e-6)]
+        if off: out.append(f'{path}: {off} differ from the scores of its predictions')
+    return out
+
+
+def _answers_problems(folder: Path, data_dir) -> list[str]:
+    "Every answers table whose csv or md is not what its records give."
+    out = []
+    for name, (questions, family) in ANSWER_SETS.items():
+        f = folder / 'answers' / name
+        if not (f / 'answers.csv').is_file(): continue
+        rows = answers(f, data_dir, questions, family=family)
+        if (f / 'answers.csv').read_text() != answers_csv(rows):
+            out.append(f'{f / "answers.csv"} is not what its records give')
+        if (f / 'answers.md').read_text() != answers_markdown(rows, read_records(f)):
+            out.append(f'{f / "answers.md"} is not what its records give')
+    return out
+
+
+def _suites_problems(folder: Path) -> list[str]:
+    "Every suite table (results.csv, results.md) whose rows are not what its records give."
+    out = []
+    for csv_path in sorted(folder.glob('*/results.csv')):
+        with open(csv_path, newline='') as f: rows = list(csv.DictReader(f))
+        records = [csv_path.parent / 'records' / f"{r['config']}.json" for r in rows]
+        if missing := [p.name for p in records if not p.is_file()]:
+            out.append(f'{csv_path}: the records of {missing} are missing')
+            continue
+        again = [_row(r['suite'], r['name'], r['config'], json.loads(p.read_text()))
+                 for r, p in zip(rows, records)]
+        md = csv_path.with_suffix('.md').read_text()
+        stem = Path(tempfile.mkdtemp()) / 'results'
+        write_table(again, stem)
+        if csv_path.read_text() != stem.with_suffix('.csv').read_text():
+            out.append(f'{csv_path} is not what its records give')
+        table = [l for l in md.splitlines() if l.startswith('| ')]
+        if table != [l for l in stem.with_suffix('.md').read_text().splitlines()
+                     if l.startswith('| ')]:
+            out.append(f"{csv_path.with_suffix('.md')}: its table is not what its records give")
+    return out
+
+
+def check_results(folder='results', data_dir=None) -> list[str]:
+    """What differs between the committed results and what their records give: records against
+    their predictions, answers tables, suite tables and the page; [] when all agree."""
+    folder = Path(folder)
+    out = (_records_problems(folder, data_dir) + _answers_problems(folder, data_dir)
+           + _suites_problems(folder))
+    if (folder / 'README.md').read_text() != results_page(folder):
+        out.append(f'{folder / "README.md"} is not what the records give: run minbert_report')
+    return out
+
 # %% ../../nbs/18c_report.ipynb #4dfc4ed1
 def write_results_page(folder='results') -> Path:
     "Write `folder/README.md` from the records."
@@ -203,11 +273,16 @@ def report_cli(argv: list[str] | None = None):
     p = argparse.ArgumentParser(prog='minbert_report', description=report_cli.__doc__)
     p.add_argument('--results_dir', default='results', help='the records (default: results)')
     p.add_argument('--check', action='store_true',
-                   help='write nothing; fail if the committed page differs from the records')
+                   help='write nothing; fail if the page, a table or a record differs from what '
+                   'the records (and their predictions) give')
+    p.add_argument('--data_dir', help='the course files, for the dev labels (default: '
+                   '$MINBERT_DATA, else data/)')
     a = p.parse_args(argv)
     path = Path(a.results_dir) / 'README.md'
     if not a.check:
         return print(write_results_page(a.results_dir))
-    if not path.is_file() or path.read_text() != results_page(a.results_dir):
-        raise SystemExit(f'{path} is not what the records give: run minbert_report')
-    print(f'{path} agrees with the records')
+    if not path.is_file():
+        raise SystemExit(f'{path} is missing: run minbert_report')
+    if problems := check_results(a.results_dir, a.data_dir):
+        raise SystemExit('minbert_report --check:\n' + '\n'.join(f'  {p}' for p in problems))
+    print(f'{path}, its tables and its records agree')
