@@ -12,7 +12,7 @@ from .answers import (ANSWER_SETS, answers, answers_csv, answers_markdown,
 from .experiments import _row, write_table
 
 # %% auto #0
-__all__ = ['SECTIONS', 'SHARED', 'HEADLINE', 'timed_runs', 'duration', 'timed_table', 'curves_table', 'results_page',
+__all__ = ['SECTIONS', 'SHARED', 'HEADLINE', 'TABLES', 'timed_runs', 'duration', 'timed_table', 'curves_table', 'results_page',
            'alone_times', 'headline', 'verdicts', 'check_results', 'write_results_page', 'report_cli']
 
 # %% ../../nbs/18c_report.ipynb #05a885f6
@@ -176,23 +176,36 @@ def _answer_rows(path: Path) -> dict[str, dict]:
         return {r['question']: r for r in csv.DictReader(f)}
 
 
-def verdicts(folder='results', budgets=('quick-family', 'quick', 'default')) -> str:
-    """The page's summary of the answers: a row per question, its verdict and seeds at each
-    budget that has an answers table in `folder/answers/<budget>/` and what else differs between
-    its two sides, then each table's provenance (the first line of its `answers.md`); '' when
-    there is none."""
+# what each answers table is, on the page: the family is adjusted (Holm); the rest stand alone
+TABLES = {'quick-family': 'primary family, fresh seeds (Holm)',
+          'quick': 'quick budget (exploratory)', 'default': 'default budget (exploratory)'}
+
+
+def _differs(row: dict) -> str:
+    "What else differs between a question's two sides: its note, and the optimizer steps."
+    steps = json.loads(row.get('steps') or '[]')
+    said = [row.get('confound') or '', f'steps {steps[0]:,} / {steps[1]:,}' if steps else '']
+    return '; '.join(filter(None, said)) or '-'
+
+
+def verdicts(folder='results', budgets=tuple(TABLES)) -> str:
+    """The page's summary of the answers: a row per question, its verdict and seeds in each
+    answers table of `folder/answers/<name>/` (`TABLES`), what else differs between its two
+    sides (the optimizer steps of the first table's first pair), then each table's provenance
+    (the first line of its `answers.md`); '' when there is none."""
     have = [b for b in budgets if (Path(folder) / 'answers' / b / 'answers.csv').is_file()]
     if not have:
         return ''
     tables = {b: _answer_rows(Path(folder) / 'answers' / b / 'answers.csv') for b in have}
     questions = list(dict.fromkeys(q for t in tables.values() for q in t))
-    rows = ['| question | ' + ' | '.join(f'{b}: seeds | {b}: verdict' for b in have)
-            + ' | what else differs |', '|' + ' --- |' * (2 * len(have) + 2)]
+    rows = ['| question | ' + ' | '.join(f'{TABLES.get(b, b)}: seeds | verdict' for b in have)
+            + ' | what else differs (steps: base / alternative) |',
+            '|' + ' --- |' * (2 * len(have) + 2)]
     for q in questions:
         cells = [f"{t[q]['n']} | {t[q]['verdict']}" if q in t else '- | -' for t in tables.values()]
-        other = next(t[q].get('confound') for t in tables.values() if q in t) or '-'
+        other = _differs(next(t[q] for t in tables.values() if q in t))
         rows.append(f'| {q} | ' + ' | '.join(cells) + f' | {other} |')
-    made = [f"{b.capitalize()} budget: " + (Path(folder) / 'answers' / b / 'answers.md')
+    made = [f"{TABLES.get(b, b).capitalize()}: " + (Path(folder) / 'answers' / b / 'answers.md')
             .read_text().splitlines()[0] for b in have]
     return '\n'.join(rows + [''] + made)
 
