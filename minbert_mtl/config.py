@@ -273,9 +273,6 @@ RECIPES = {
     'default': {},   # 1 round-robin epoch (its scores and time: the results page)
     'full': dict(schedule='annealed', epochs=7, lr_decay=0.85, pooling='mean', head='mlp',
                  head_hidden=384, patience=1),  # stops after the first epoch that is not better
-    # the default's compute (its 54,796 examples) on the round-robin schedule: the best of four
-    # candidates on a selection split carved from train (the results notebook)
-    'best': dict(schedule='round_robin', train_examples=54_796, epochs=2),
     # a first try in about 2 minutes: train on 4,800 examples, score dev, write predictions
     'smoke': dict(train_examples=4800, epochs=1, warmup_steps=5, lr=1e-4),
 }
@@ -340,7 +337,7 @@ def train_parser() -> argparse.ArgumentParser:
         '--recipe',
         default='default',
         choices=list(RECIPES),
-        help="preset: 'default' (1 round-robin epoch), 'best', 'full' or 'smoke'; flags override",
+        help="preset: 'default' (1 round-robin epoch), 'full' or 'smoke'; flags override",
     )
     p.add_argument('--resume', action='store_true',
                    help='continue the interrupted run in out_dir, with its settings (flags win)')

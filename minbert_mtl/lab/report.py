@@ -69,7 +69,8 @@ SECTIONS = (  # (file under results/, heading)
     ('answers/default/answers.md', 'The headline answers at the default budget, three seeds'),
     ('quick/results.md', 'Every configuration at the quick budget, one seed (`18a_results`)'),
     ('default-selection/results.md', 'Recipes compared on a selection split, not dev'),
-    ('default/results.md', 'The chosen recipe at the default budget, two fresh seeds'),
+    ('default/results.md',
+     "The selection split's winner at the default budget, two fresh seeds (not a recipe)"),
 )
 
 
