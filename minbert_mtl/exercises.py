@@ -391,6 +391,13 @@ def _code_cells(nb: dict) -> list[tuple[str, str]]:
     return out
 
 
+def _after_failed(results: dict, current: str) -> str:
+    "A note when an exercise above this one failed: its failure may be the cause of this one."
+    above = [k for k, v in results.items() if v and k not in (current, SETUP_LABEL)]
+    return (f'\n  {above[-1]}, above, failed: fix it first, this may follow from it'
+            if above else '')
+
+
 def check(path, slow: bool = True, until: str | None = None) -> dict[str, str | None]:
     """{exercise: None if its cells ran, else its first failure in words} of a student notebook;
     with `until` (an exercise's name), the cells up to the end of that exercise's tests only."""
@@ -422,7 +429,8 @@ def check(path, slow: bool = True, until: str | None = None) -> dict[str, str | 
                 with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
                     exec(compile(src, where, 'exec', flags=FUTURE, dont_inherit=True), ns)
             except Exception as e:
-                results[current] = results[current] or _in_words(e, where, src, path, ns)
+                results[current] = results[current] or _in_words(e, where, src, path, ns) + \
+                    _after_failed(results, current)
             plt.close('all')
     finally:
         os.chdir(here)
