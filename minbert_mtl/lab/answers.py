@@ -211,13 +211,14 @@ L2_ACTING = OVERFIT | ENCODER_PENALTY | dict(penalty_p=2, penalty_weight=5.0)
 FAMILY = {k: replace(q, seeds=FAMILY_SEEDS, first_seed=FRESH) for k, q in {
     'multitask': Question(
         'One multitask model (round-robin), rather than a specialist per task, at equal steps?',
-        dict(specialists=True), RR, confound='none: 1,000 optimizer steps against 1,002-1,003, '
-        'the same 16,000 examples'),
+        dict(specialists=True), RR, confound='none: the same examples, and equal optimizer steps '
+        '(the steps column)'),
     'pcgrad': Question('PCGrad, rather than the summed loss (parallel schedule)?',
                        dict(schedule='parallel'), dict(schedule='parallel', method='pcgrad'),
                        confound='PCGrad takes one backward pass per task'),
     'smart': Question('SMART on every task, rather than none?', RR, RR | dict(smart_tasks=ALL),
-                      confound='SMART costs about 2.7x the time per step'),
+                      confound="SMART costs several times the time per step (the records' "
+                      'train_seconds)'),
     'l2': Question('An L2 penalty on the encoder, at a weight that acts, rather than none?',
                    RR | OVERFIT, RR | L2_ACTING,
                    confound='a tenth of the training rows, six epochs (`OVERFIT`); weight 5.0'),
