@@ -146,6 +146,18 @@ QUESTIONS = {
         'L2-SP, as the distance ||w - w0|| (not squared), on a tenth of the data for six epochs?',
         OVERFIT, OVERFIT | ENCODER_PENALTY | dict(penalty_p=2, penalty_from_pretrained=True), 3,
         tune=WEIGHTS),
+    # the course reports' comparisons the questions above do not ask (notebook 18d_claims)
+    'lr decay': Question('The learning rate halved each epoch, rather than constant (two epochs)?',
+                         dict(epochs=2), dict(epochs=2, lr_decay=0.5)),
+    'mlp head': Question('A hidden layer in each head (MLP, 384), rather than a linear head?',
+                         {}, dict(head='mlp', head_hidden=384)),
+    'l2 vs smart': Question('An L2 penalty, rather than SMART on every task?',
+                            dict(smart_tasks=ALL), dict(penalty_p=2), 3,
+                            "SMART's steps cost several times the penalty's; " + HEAD_PENALTY),
+    'sequential vs parallel': Question(
+        'Sequential (each task in turn), rather than parallel batches?',
+        dict(schedule='parallel'), dict(schedule='sequential', train_fraction=0.584), 3,
+        "58.4% of each task's examples in turn against the parallel schedule's draw"),
     # ensembles: three runs vote on their saved predictions; pair s is seeds 3s, 3s+1 and 3s+2
     'ensemble': Question('An ensemble of three runs, rather than one run?', {}, {}, 3,
                          'the ensemble trains on 3x the examples, so takes 3x the time', 3),

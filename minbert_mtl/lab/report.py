@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 from .answers import (ANSWER_SETS, answers, answers_csv, answers_markdown,
                                      dev_gold, read_records, rescore)
+from .claims import claims_markdown
 from .experiments import _row, write_table
 
 # %% auto #0
@@ -111,7 +112,9 @@ def results_page(folder='results') -> str:
              'Dev-set scores of the best epoch; 2 CPU cores, no GPU.', '',
              "## The README's commands", '', headline(timed)]
     if glance := verdicts(folder):
-        parts += ['', '## The questions at a glance', '', glance]
+        parts += ['', '## The questions at a glance', '', glance, '',
+                  "## The course reports' claims, beside the kit's answers (`18d_claims`)", '',
+                  claims_markdown(folder)]
     parts += ['', '## Whole runs, timed (`results/speed/`)', '', timed_table(timed),
               *_curves(timed)]
     for path, heading in SECTIONS:
