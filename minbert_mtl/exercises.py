@@ -326,6 +326,9 @@ def _values(line: str, ns: dict) -> str:
                     return f'`{ast.unparse(part)}` is false' + (f': {why}' if why else '')
             except Exception:
                 return ''
+    if (isinstance(t, ast.Call) and not t.args and isinstance(t.func, ast.Attribute)
+            and t.func.attr in ('all', 'any')):  # `assert (a == b).all()`: the comparison's values
+        return _values(f'assert {ast.unparse(t.func.value)}', ns)
     if isinstance(t, ast.Call) and len(t.args) >= 2:
         sides = t.args[:2]
     elif isinstance(t, ast.Compare) and len(t.ops) == 1:  # ==, <, ...: both sides' values

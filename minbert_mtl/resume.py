@@ -85,7 +85,7 @@ class StopSignals:
         return self.signum is not None
 
     def _arrived(self) -> list[int]:
-        "The numbers of the signals that arrived since the last look (several, if they came at once)."
+        "The numbers of the signals that arrived since the last look (several, if at once)."
         got = b''
         while self._pipe is not None:
             try: chunk = os.read(self._pipe[0], 512)

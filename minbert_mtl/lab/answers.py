@@ -124,7 +124,7 @@ QUESTIONS = {
         dict(schedule='sequential', train_fraction=0.584), 3,
         "58.4% of each task's examples in turn, so the 16,000 reach every task, in the shares "
         "proportional gives them"),
-    # regularizers on a tenth of the data for six epochs (OVERFIT), on the encoder as the reports did
+    # regularizers on a tenth of the data, six epochs (OVERFIT), on the encoder as the reports did
     'smart, overfitting': Question(
         'SMART, on a tenth of the data for six epochs?', OVERFIT, OVERFIT | dict(smart_tasks=ALL),
         3, 'SMART costs several times the time per step'),
