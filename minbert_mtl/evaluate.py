@@ -30,7 +30,8 @@ from tqdm.auto import tqdm
 __all__ = ['MODEL_OPTIONS', 'CHECKPOINT_KEY', 'ST_POOLING', 'SPLITS', 'data_pair_mode', 'raw_outputs', 'predict_task', 'decide',
            'task_metrics', 'evaluate_sets', 'write_predictions', 'read_predictions', 'checkpoint_config',
            'save_checkpoint', 'sentence_transformers_files', 'load_checkpoint', 'task_files', 'evaluate_files',
-           'split_of', 'predict_files', 'plain_warnings', 'evaluate_cli', 'predict_cli', 'predict', 'ask_cli']
+           'split_of', 'predict_files', 'one_line', 'plain_warnings', 'evaluate_cli', 'predict_cli', 'predict',
+           'ask_cli']
 
 # %% ../nbs/09_evaluate.ipynb #12a5dc84
 def data_pair_mode(model: MultitaskBERT) -> str:
@@ -358,12 +359,16 @@ def predict_files(
 
 
 # %% ../nbs/09_evaluate.ipynb #a20e0234
+def one_line(message, *args, **kwargs) -> str:
+    "A warning as one line, 'warning: ...', without its source line (a `warnings.formatwarning`)."
+    return f'warning: {message}\n'
+
+
 def plain_warnings():
-    """Show warnings as one line each ('warning: ...'), without the source line: for the command-
-    line tools."""
+    "Show every warning as one line (`one_line`): for the command-line tools."
     import warnings
 
-    warnings.formatwarning = lambda message, category, *args, **kwargs: f'warning: {message}\n'
+    warnings.formatwarning = one_line
 
 
 def _print_metrics(m: dict):

@@ -13,7 +13,7 @@ from .callback.training import ProgressBar, Resume, SaveLast, SkipNonFinite, Ste
 from .callback.training import StopOnSignal
 from .config import RECIPES, RESUME_FREE, TrainConfig, load_plugins, train_parser
 from .machinery.distributed import world_from_env
-from .evaluate import CHECKPOINT_KEY, plain_warnings
+from .evaluate import CHECKPOINT_KEY, one_line, plain_warnings
 from .learner import Learner, Plan, RunState, load_data
 from .machinery.machine import clock, gflops
 from .pretrained import resolve_pretrained
@@ -90,8 +90,7 @@ def read_config(path) -> dict:
 @contextlib.contextmanager
 def one_line_warnings():
     "Within the block, a warning shows as one line, 'warning: ...', without its source line."
-    was = warnings.formatwarning
-    warnings.formatwarning = lambda message, *args, **kwargs: f'warning: {message}\n'
+    was, warnings.formatwarning = warnings.formatwarning, one_line
     try: yield
     finally: warnings.formatwarning = was
 
