@@ -1,6 +1,6 @@
 #!/bin/bash
 # Train every run the answers need, one after another, resumable: the quick budget's questions
-# (notebook 18b_answers), then the headline ones again at the default budget. Each record lands
+# (notebook L5_answers), then the headline ones again at the default budget. Each record lands
 # in results/answers/<budget>/records/ as its run ends, to commit as it comes; started again, it
 # continues where it stopped (a run under way resumes from its last saved step). The course data
 # must be in $MINBERT_DATA. The whole plan, on a 2-core machine of about 200 matmul GFLOP/s:

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Train the primary family's runs (notebook 18b_answers, `FAMILY`: the course reports' headline
+# Train the primary family's runs (notebook L5_answers, `FAMILY`: the course reports' headline
 # questions on fresh seeds 100 on, the default schedule, at the quick budget), pair by pair,
 # resumable: each record lands in results/answers/quick-family/records/ as its run ends, to
 # commit as it comes; started again, it continues where it stopped. The course data must be in

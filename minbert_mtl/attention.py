@@ -40,7 +40,7 @@ def attention(
     weights = scores.softmax(dim=-1)  # (B, h, T, T), rows sum to 1
     dropped = weights
     if training and dropout_p > 0:
-        dropped = dropout(weights, dropout_p)  # 16-bit masks: appendix A5_dropout
+        dropped = dropout(weights, dropout_p)  # 16-bit masks: appendix A3_dropout
     return dropped @ v, weights  # (B, h, T, d), (B, h, T, T)
 
 # %% ../nbs/02_attention.ipynb #bdd39c33
