@@ -649,7 +649,9 @@ def answers_cli(
     folder = Path(results_dir) / name
     folder.mkdir(parents=True, exist_ok=True)
     sel = folder.parent / f'{budget}-selection'  # the chosen values, where a question tunes one
-    if sel.is_dir(): (sel / 'selection.md').write_text(selection_markdown(qs, read_records(sel)))
+    if sel.is_dir():  # the budget's questions tune: the family's do not
+        table = selection_markdown(questions_at(budget), read_records(sel))
+        (sel / 'selection.md').write_text(table)
     print(write_answers(answers(folder, data_dir, qs, family=family), folder).read_text())
 
 # %% ../../nbs/L5_answers.ipynb #486193dd

@@ -8,7 +8,8 @@ import argparse, csv, json, tempfile
 from pathlib import Path
 import numpy as np
 from .answers import (ANSWER_SETS, answers, answers_csv, answers_markdown,
-                                     dev_gold, read_records, rescore)
+                                     dev_gold, questions_at, read_records, rescore,
+                                     selection_markdown)
 from .claims import claims_markdown
 from .experiments import _row, write_table
 
@@ -231,8 +232,14 @@ def _records_problems(folder: Path, data_dir=None) -> list[str]:
 
 
 def _answers_problems(folder: Path, data_dir) -> list[str]:
-    "Every answers table whose csv or md is not what its records give."
+    """Every answers table whose csv or md is not what its records give, and every selection
+    table (a budget's questions scored on its selection split)."""
     out = []
+    for sel in sorted((folder / 'answers').glob('*-selection')):
+        budget, table = sel.name.removesuffix('-selection'), sel / 'selection.md'
+        if table.is_file() and table.read_text() != selection_markdown(questions_at(budget),
+                                                                       read_records(sel)):
+            out.append(f'{table} is not what its records give')
     for name, (questions, family) in ANSWER_SETS.items():
         f = folder / 'answers' / name
         if not (f / 'answers.csv').is_file(): continue
