@@ -5,13 +5,13 @@
 # %% ../nbs/02_attention.ipynb #ae135328
 from __future__ import annotations
 import math
+from contextlib import contextmanager
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
-from .machinery.dropout import dropout
 
 # %% auto #0
-__all__ = ['ATTENTION_IMPLS', 'plain_dropout', 'attention', 'additive_mask', 'SelfAttention']
+__all__ = ['ATTENTION_IMPLS', 'plain_dropout', 'dropout', 'dropout_by', 'Dropout', 'attention', 'additive_mask', 'SelfAttention']
 
 # %% ../nbs/02_attention.ipynb #b685d594
 def plain_dropout(
@@ -22,6 +22,40 @@ def plain_dropout(
         return x
     keep = torch.rand(x.shape, generator=generator) >= p
     return x * keep.to(x.device) / (1 - p)
+
+# %% ../nbs/02_attention.ipynb #drop3cd
+_dropouts = [plain_dropout]  # the implementation in use: the last one `dropout_by` put in
+
+
+def dropout(x: Tensor, p: float, training: bool = True) -> Tensor:
+    "Inverted dropout by the implementation in use: `plain_dropout`, or the one `dropout_by` gives."
+    return _dropouts[-1](x, p, training)
+
+
+@contextmanager
+def dropout_by(fn):
+    "Inside the block, every dropout of the model is `fn(x, p, training)`."
+    _dropouts.append(fn)
+    try:
+        yield fn
+    finally:
+        _dropouts.remove(fn)
+
+
+class Dropout(nn.Module):
+    "`nn.Dropout` by `dropout`: the formula above, or the implementation `dropout_by` puts in."
+
+    def __init__(self, p: float = 0.1):
+        super().__init__()
+        if not 0 <= p < 1:
+            raise ValueError(f'dropout probability must be in [0, 1), not {p!r}')
+        self.p = p
+
+    def forward(self, x: Tensor) -> Tensor:
+        return dropout(x, self.p, self.training)
+
+    def extra_repr(self) -> str:
+        return f'p={self.p}'
 
 # %% ../nbs/02_attention.ipynb #2f73417c
 def attention(
@@ -40,7 +74,7 @@ def attention(
     weights = scores.softmax(dim=-1)  # (B, h, T, T), rows sum to 1
     dropped = weights
     if training and dropout_p > 0:
-        dropped = dropout(weights, dropout_p)  # 16-bit masks: appendix A3_dropout
+        dropped = dropout(weights, dropout_p)  # the dropout in use (dropout_by)
     return dropped @ v, weights  # (B, h, T, d), (B, h, T, T)
 
 # %% ../nbs/02_attention.ipynb #bdd39c33

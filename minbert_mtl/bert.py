@@ -10,8 +10,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
-from .attention import ATTENTION_IMPLS, SelfAttention, additive_mask
-from .machinery.dropout import Dropout
+from .attention import ATTENTION_IMPLS, Dropout, SelfAttention, additive_mask
 
 # %% auto #0
 __all__ = ['ACTIVATIONS', 'BertConfig', 'BertEmbeddings', 'BertSelfOutput', 'BertAttention', 'BertIntermediate', 'BertOutput',

@@ -10,6 +10,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from fastcore.script import call_parse
+from ..attention import dropout_by
 from ..machinery.dropout import dropout
 from ..bert import BertModel
 from ..data import TASKS, bucket_batches, course_file, encode_examples, load_examples
@@ -378,25 +379,26 @@ def benchmark(
         res['tokenizer'] = bench_tokenizer(files.folder, sents, examples['sst'], cache)
     enc = {t: encode_examples(e, tok, 128) for t, e in examples.items()}
     res['padding'] = bench_padding(enc, batch_size)
-    kit, naive, ref = kit_and_reference(files.folder)
-    g = torch.Generator().manual_seed(0)
-    sst_batches = [
-        make_batch(enc['sst'], b, tok)
-        for b in bucket_batches(enc['sst'].lengths(), batch_size, generator=g)[:n_batches]
-    ]
-    res['training'] = bench_training(kit, naive, ref, sst_batches, rounds)
-    del naive, ref  # from here on the kit alone, as in a training run
-    kit.zero_grad(set_to_none=True)
-    res['bucketing'] = bench_bucketing(
-        kit, enc['sst'], tok, n_batches=n_batches + 2, batch_size=batch_size, rounds=2
-    )
-    par = {
-        t: make_batch(e, bucket_batches(e.lengths(), batch_size, generator=g)[0], tok)
-        for t, e in enc.items()
-    }
-    res['overheads'] = bench_overheads(kit, par, rounds)
-    res['profile'] = profile_step(kit, par)
-    res['flops'] = bench_flops(kit, sst_batches, matmul_flops(), rounds)
+    with dropout_by(dropout):  # the kit drops as a run does (its FastDropout callback)
+        kit, naive, ref = kit_and_reference(files.folder)
+        g = torch.Generator().manual_seed(0)
+        sst_batches = [
+            make_batch(enc['sst'], b, tok)
+            for b in bucket_batches(enc['sst'].lengths(), batch_size, generator=g)[:n_batches]
+        ]
+        res['training'] = bench_training(kit, naive, ref, sst_batches, rounds)
+        del naive, ref  # from here on the kit alone, as in a training run
+        kit.zero_grad(set_to_none=True)
+        res['bucketing'] = bench_bucketing(
+            kit, enc['sst'], tok, n_batches=n_batches + 2, batch_size=batch_size, rounds=2
+        )
+        par = {
+            t: make_batch(e, bucket_batches(e.lengths(), batch_size, generator=g)[0], tok)
+            for t, e in enc.items()
+        }
+        res['overheads'] = bench_overheads(kit, par, rounds)
+        res['profile'] = profile_step(kit, par)
+        res['flops'] = bench_flops(kit, sst_batches, matmul_flops(), rounds)
     res['dropout'] = bench_dropout(rounds=rounds)
     if memory:
         with tempfile.TemporaryDirectory() as out:

@@ -8,9 +8,11 @@ import math
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
+from ..attention import Dropout, dropout_by
+from ..callback.core import Callback
 
 # %% auto #0
-__all__ = ['dropout_mask', 'dropout', 'Dropout']
+__all__ = ['dropout_mask', 'dropout', 'FastDropout']
 
 # %% ../../nbs/A3_dropout.ipynb #5b4b6378
 def dropout_mask(
@@ -39,17 +41,14 @@ def dropout(
     return x * dropout_mask(x.shape, p, x.dtype, generator)
 
 
-class Dropout(nn.Module):
-    "`nn.Dropout` with the 16-bit CPU masks of `dropout`."
 
-    def __init__(self, p: float = 0.1):
-        super().__init__()
-        if not 0 <= p < 1:
-            raise ValueError(f'dropout probability must be in [0, 1), not {p!r}')
-        self.p = p
+class FastDropout(Callback):
+    "A run's callback: its steps drop by `dropout` (16-bit masks), the model's code unchanged."
+    def before_fit(self):
+        self.using = dropout_by(dropout)
+        self.using.__enter__()
 
-    def forward(self, x: Tensor) -> Tensor:
-        return dropout(x, self.p, self.training)
-
-    def extra_repr(self) -> str:
-        return f'p={self.p}'
+    def after_fit(self):  # also after a before_fit that never came (another callback failed)
+        if getattr(self, 'using', None) is not None:
+            self.using.__exit__(None, None, None)
+            self.using = None
