@@ -264,15 +264,3 @@ class BertModel(nn.Module):
             self.embed(input_ids, token_type_ids), attention_mask, output_hidden_states
         )
 
-    @classmethod
-    def from_pretrained(
-        cls, name_or_dir: str | Path = 'all-MiniLM-L6-v2', **overrides
-    ) -> BertModel:
-        """A model with the weights of a local Hugging Face BERT folder or a known name (see
-        `minbert_mtl.pretrained`)."""
-        from minbert_mtl.pretrained import resolve_pretrained, load_weights
-
-        files = resolve_pretrained(name_or_dir)
-        model = cls(BertConfig.from_json_file(files.config_file, **overrides))
-        load_weights(model, files.weights_file)
-        return model

@@ -11,6 +11,7 @@ import numpy as np
 import torch
 from torch.nn.parallel import DistributedDataParallel
 from .bert import BertModel
+import minbert_mtl.pretrained  # BertModel.from_pretrained, from the weights lesson
 from fastcore.basics import patch
 from .callback.core import Callback, CancelFitException, CancelStepException
 from .machinery.compiled import FusedAdamW, compile_encoder

