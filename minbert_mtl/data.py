@@ -4,18 +4,86 @@
 
 # %% ../nbs/06_data.ipynb #abdb69a4
 from __future__ import annotations
-import csv, hashlib, io, os, warnings
+import csv, hashlib, importlib.util, io, os, tempfile, warnings
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
-from .datadir import atomic_write
 from .tokenizer import BertTokenizer, pad_rows, truncate_pair
 
 # %% auto #0
-__all__ = ['KINDS', 'TASKS', 'CACHE_VERSION', 'DEFAULT_CACHE', 'PAIR_MODES', 'Task', 'register_task', 'overall_tasks',
-           'overall_of', 'course_file', 'Examples', 'DataError', 'load_examples', 'Encoded', 'encode_examples',
-           'subset', 'sample', 'bucket_batches', 'random_batches', 'padded_tokens', 'make_batch', 'to_device']
+__all__ = ['DATA_ENV', 'REPO_DATA', 'MULTITASK_FILES', 'KINDS', 'TASKS', 'CACHE_VERSION', 'DEFAULT_CACHE', 'PAIR_MODES',
+           'find_data_dir', 'umask', 'atomic_write', 'Task', 'register_task', 'overall_tasks', 'overall_of',
+           'course_file', 'Examples', 'DataError', 'load_examples', 'Encoded', 'encode_examples', 'subset', 'sample',
+           'bucket_batches', 'random_batches', 'padded_tokens', 'make_batch', 'to_device']
+
+# %% ../nbs/06_data.ipynb #dfile1cd
+DATA_ENV = 'MINBERT_DATA'  # the environment variable naming the folder of the course files
+REPO_DATA = Path(importlib.util.find_spec('minbert_mtl').origin).resolve().parent.parent / 'data'
+MULTITASK_FILES = (
+    'ids-sst-train.csv', 'ids-sst-dev.csv', 'quora-train.csv', 'quora-dev.csv', 'sts-train.csv',
+    'sts-dev.csv',
+)
+
+# %% ../nbs/06_data.ipynb #dfile2cd
+def _missing(folder: Path, files) -> list[str]:
+    return [f for f in files if not (folder/f).is_file()]
+
+def _shown(missing: list[str]) -> str:
+    return ', '.join(missing[:3]) + (f' and {len(missing) - 3} more' if len(missing) > 3 else '')
+
+def find_data_dir(path: str | Path | None = None,  # a folder given explicitly; looked at first
+                  files=MULTITASK_FILES,           # the file names that must all be there
+                  repo_data: Path = REPO_DATA,     # the repository's git-ignored data folder
+                 ) -> Path:
+    "`path` if given (with all `files`), else the first of `$MINBERT_DATA`, `repo_data` with them."
+    if path not in (None, ''):
+        folder = Path(path).expanduser()
+        missing = _missing(folder, files)
+        if missing:
+            raise FileNotFoundError(f'the data folder given, {folder}, lacks {_shown(missing)}. '
+                                    'Give a folder with the course files, or no folder to use '
+                                    f'${DATA_ENV} or {repo_data}.')
+        return folder
+    places = [(f'${DATA_ENV}', os.environ.get(DATA_ENV)),
+              ("the repository's data/ folder", repo_data)]
+    report = []
+    for what, place in places:
+        if place in (None, ''):
+            report.append(f'  - {what}: not set')
+            continue
+        folder = Path(place).expanduser()
+        missing = _missing(folder, files)
+        if not missing: return folder
+        report.append(f'  - {what}: {folder} lacks {_shown(missing)}')
+    raise FileNotFoundError(
+        'The course data files were not found. Looked in:\n' + '\n'.join(report) +
+        f'\nTo get them: set {DATA_ENV}=/path/to/folder/with/the/csv/files, '
+        f'or run `minbert_download` to fetch them into {repo_data}.')
+
+# %% ../nbs/06_data.ipynb #dfile3cd
+def umask() -> int:
+    "This process's umask (read by setting it and putting it back)."
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write(path: str | Path, write) -> Path:
+    """Call `write(f)` on a temporary file beside `path`, then rename it to `path`; the file gets
+    the permissions a plain `open` would give it (the umask's), not the temporary file's 0600."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    try:
+        with os.fdopen(fd, 'wb') as f:
+            write(f)
+        os.chmod(tmp, 0o666 & ~umask())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
 
 # %% ../nbs/06_data.ipynb #c6458836
 KINDS = ('multiclass', 'binary', 'regression')  # cross-entropy, BCE with logits, MSE

@@ -12,7 +12,7 @@ import argparse
 from fastcore.script import Param, call_parse
 from safetensors.torch import save as safetensors_bytes
 from .bert import BertConfig, BertModel
-from .datadir import atomic_write
+from .data import atomic_write
 from .machinery.machine import autocast
 from .data import TASKS, Encoded, bucket_batches, encode_examples, load_examples
 from .data import make_batch, to_device

@@ -18,7 +18,7 @@ from .machinery.compiled import FusedAdamW, compile_encoder
 from .config import TrainConfig
 from .data import TASKS, course_file, encode_examples, load_examples, make_batch
 from .data import sample, subset, to_device
-from .datadir import find_data_dir
+from .data import find_data_dir
 from .machinery.distributed import World, all_reduce_mean_, any_process, from_main
 from .machinery.distributed import gather_to_main
 from .machinery.distributed import init_distributed, mean_over, shard, world_from_env

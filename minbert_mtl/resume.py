@@ -7,7 +7,7 @@ from __future__ import annotations
 import math, os, signal, sys, threading
 from pathlib import Path
 import torch
-from .datadir import atomic_write
+from .data import atomic_write
 
 # %% auto #0
 __all__ = ['STATE_FILE', 'STATE_VERSION', 'save_state', 'load_state', 'rng_states', 'set_rng_states', 'Interrupted',

@@ -9,7 +9,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 from .core import Callback, CancelFitException, CancelStepException
 from ..data import TASKS, course_file, encode_examples, load_examples
-from ..datadir import atomic_write
+from ..data import atomic_write
 from ..machinery.distributed import any_process
 from ..evaluate import predict_task, save_checkpoint, write_predictions
 from ..resume import Interrupted, StopSignals

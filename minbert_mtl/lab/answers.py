@@ -11,7 +11,7 @@ import numpy as np
 from fastcore.script import call_parse
 from scipy import stats
 from ..data import TASKS, course_file, load_examples, overall_of, overall_tasks
-from ..datadir import atomic_write, find_data_dir
+from ..data import atomic_write, find_data_dir
 from .experiments import (ALL, BASELINE, BUDGETS, _launch, _resumable,
                                      members_cost, selection_split, slug)
 from ..metrics import accuracy, pearson

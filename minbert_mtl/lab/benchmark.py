@@ -15,7 +15,7 @@ from ..machinery.dropout import dropout
 from ..bert import BertModel
 from ..data import TASKS, bucket_batches, course_file, encode_examples, load_examples
 from ..data import make_batch, padded_tokens, random_batches
-from ..datadir import find_data_dir
+from ..data import find_data_dir
 from ..methods import make_method
 from ..model import MultitaskBERT, task_loss
 from ..optimizer import AdamW

@@ -8,7 +8,7 @@ import argparse, json
 from pathlib import Path
 import numpy as np
 from ..data import TASKS, course_file, encode_examples, load_examples, overall_of
-from ..datadir import atomic_write, find_data_dir
+from ..data import atomic_write, find_data_dir
 from ..evaluate import load_checkpoint, raw_outputs
 from ..evaluate import plain_warnings, task_metrics, write_predictions
 

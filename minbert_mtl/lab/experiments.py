@@ -10,7 +10,7 @@ from pathlib import Path
 from fastcore.script import call_parse
 from tqdm.auto import tqdm
 from ..data import course_file, overall_tasks
-from ..datadir import find_data_dir
+from ..data import find_data_dir
 from .ensemble import OPTIMISTIC, ensemble
 from ..evaluate import read_predictions
 from ..machinery.machine import matmul_flops, provenance
