@@ -11,7 +11,8 @@ import torch.nn.functional as F
 from torch import nn, Tensor
 
 # %% auto #0
-__all__ = ['ATTENTION_IMPLS', 'plain_dropout', 'dropout', 'dropout_by', 'Dropout', 'attention', 'additive_mask', 'SelfAttention']
+__all__ = ['dropout', 'dropout_by', 'ATTENTION_IMPLS', 'plain_dropout', 'Seam', 'Dropout', 'attention', 'additive_mask',
+           'SelfAttention']
 
 # %% ../nbs/02_attention.ipynb #b685d594
 def plain_dropout(
@@ -24,24 +25,27 @@ def plain_dropout(
     return x * keep.to(x.device) / (1 - p)
 
 # %% ../nbs/02_attention.ipynb #drop3cd
-_dropouts = [plain_dropout]  # the implementation in use: the last one `dropout_by` put in
+class Seam:
+    """A function whose implementation a block may swap: the lesson's `plain` one, or inside
+    `with seam.by(fn):` the function `fn` (an appendix's faster one, say), then `plain` again."""
+    def __init__(self, plain):
+        self.impls = [plain]
+
+    def __call__(self, *args, **kwargs):
+        return self.impls[-1](*args, **kwargs)
+
+    @contextmanager
+    def by(self, fn):
+        "Inside the block, calls go to `fn`."
+        self.impls.append(fn)
+        try:
+            yield fn
+        finally:
+            self.impls.remove(fn)
 
 
-def dropout(x: Tensor, p: float, training: bool = True) -> Tensor:
-    "Inverted dropout by the implementation in use: `plain_dropout`, or the one `dropout_by` gives."
-    return _dropouts[-1](x, p, training)
-
-
-@contextmanager
-def dropout_by(fn):
-    "Inside the block, every dropout of the model is `fn(x, p, training)`."
-    _dropouts.append(fn)
-    try:
-        yield fn
-    finally:
-        _dropouts.remove(fn)
-
-
+dropout = Seam(plain_dropout)  # dropout(x, p, training): the implementation in use
+dropout_by = dropout.by  # with dropout_by(fn): every dropout of the model is fn(x, p, training)
 class Dropout(nn.Module):
     "`nn.Dropout` by `dropout`: the formula above, or the implementation `dropout_by` puts in."
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/19_learner.ipynb #lrn00005
 from __future__ import annotations
-import contextlib, dataclasses, math, time
+import contextlib, dataclasses, functools, math, time
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -327,7 +327,7 @@ class Learner:
         options = {o.keyword: getattr(cfg, o.name) for o in METHODS[cfg.method].options}
         self.method = make_method(cfg.method, cfg.tasks, generator=self.aux_gen, device=self.device,
                                   diagnostics=cfg.grad_diagnostics, **options)
-        self.method.world = self.world
+        self.method.average = functools.partial(all_reduce_mean_, world=self.world)
         # what several tasks use; what one task uses, and the method's own parameters
         self.shared = [p for p in self.model.shared_parameters() if p.requires_grad]
         self.specific = ([p for p in self.model.task_parameters() if p.requires_grad]

@@ -6,7 +6,6 @@
 from __future__ import annotations
 import torch
 from torch import nn, Tensor
-from .machinery.distributed import World, all_reduce_mean_
 from .options import Option, add_to, one_of
 from .pcgrad import conflict_stats, pcgrad_update
 
@@ -75,7 +74,7 @@ class GradMethod:
         self.tasks, self.diagnostics, self.generator = list(tasks), diagnostics, generator
         self.last_stats, self._G = None, None
         self.device = torch.device(device) if device is not None else torch.device('cpu')
-        self.world = World()  # the training processes (run() sets it): task gradients are averaged
+        self.average = None  # averages tensors in place over the training processes, if several
         self.averaged_itself = False  # the last step averaged its task gradients over processes
 
     def _task_gradients(self, losses, shared, specific, add: bool) -> Tensor:
@@ -127,7 +126,8 @@ class GradMethod:
             return weights
         G = self._task_gradients(losses, shared, specific, add=not first)
         if last:
-            all_reduce_mean_([G], self.world)  # the same (T, P) on every process
+            if self.average is not None:  # the same (T, P) on every process (appendix A6)
+                self.average([G])
             update, self.last_stats = self.shared_gradient(list(losses), G)
             self.averaged_itself = True
             set_flat_grad(shared, update)
