@@ -310,7 +310,7 @@ def _check_the_checker(page: Path):
     if missed: raise SystemExit(f'the check does not catch: {missed}')
 
 
-SHOTS = ('contents', '02_attention', '12_pcgrad')  # pages photographed for a reader to look at
+SHOTS = ('contents', '02_attention', '13_pcgrad')  # pages photographed for a reader to look at
 
 
 def check():
