@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from fastcore.docments import docments
 from .attention import ATTENTION_IMPLS
 from .data import DEFAULT_CACHE, TASKS
-from .evaluate import MODEL_OPTIONS
-from .machinery.machine import PRECISIONS
+from .evaluate import MODEL_OPTIONS, PRECISIONS
 from .methods import METHODS
 from .model import HEAD_ACTIVATIONS, HEADS, MODEL_PAIR_MODES, POOLINGS, head_tasks
 from .options import _OneOf, integer, number, one_of, parse_bool, task_list

@@ -4,39 +4,48 @@
 
 # %% ../nbs/10_evaluate.ipynb #0ccf4458
 from __future__ import annotations
-import json, re
+import contextlib, json
 from pathlib import Path
 import numpy as np
 import torch
-import argparse
-from fastcore.script import Param, call_parse
 from safetensors.torch import save as safetensors_bytes
+from .attention import Seam
 from .bert import BertConfig, BertModel
 from .data import atomic_write
-from .machinery.machine import autocast
-from .data import TASKS, Encoded, bucket_batches, encode_examples, load_examples
+from .data import TASKS, Encoded, bucket_batches
 from .data import make_batch, to_device
 from .metrics import accuracy, balanced_accuracy, binary_f1, confusion_matrix, macro_f1
 from .data import overall_of
 from .metrics import pearson
 from .model import MultitaskBERT, head_tasks
 from .pals import multitask_model
-from .machinery.prepacked import prepacked
 from .pretrained import load_into, read_state_dict
 from .tokenizer import TOKENIZER_CONFIG, BertTokenizer
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['MODEL_OPTIONS', 'CHECKPOINT_KEY', 'ST_POOLING', 'SPLITS', 'data_pair_mode', 'raw_outputs', 'predict_task', 'decide',
-           'task_metrics', 'evaluate_sets', 'write_predictions', 'read_predictions', 'checkpoint_config',
-           'save_checkpoint', 'sentence_transformers_files', 'load_checkpoint', 'task_files', 'evaluate_files',
-           'split_of', 'predict_files', 'one_line', 'plain_warnings', 'evaluate_cli', 'predict_cli', 'predict',
-           'ask_cli']
+__all__ = ['PRECISIONS', 'predicting', 'MODEL_OPTIONS', 'CHECKPOINT_KEY', 'ST_POOLING', 'data_pair_mode', 'plain_predicting',
+           'raw_outputs', 'predict_task', 'decide', 'task_metrics', 'evaluate_sets', 'write_predictions',
+           'read_predictions', 'checkpoint_config', 'save_checkpoint', 'sentence_transformers_files', 'load_checkpoint']
 
 # %% ../nbs/10_evaluate.ipynb #12a5dc84
 def data_pair_mode(model: MultitaskBERT) -> str:
     "How the data pipeline frames pairs for `model`: one sequence ('cross') or two ('bi')."
     return 'cross' if model.pair_mode == 'cross' else 'bi'
+
+
+PRECISIONS = ('fp32', 'bf16')  # the number formats a model may predict in (bf16: appendix A1)
+
+
+def plain_predicting(model: MultitaskBERT, device, precision: str):
+    "Prediction as the lessons run it: nothing around it, in float32."
+    if precision != 'fp32':
+        raise ValueError(f"precision {precision!r} is the machine's (appendix A1): predict inside "
+                         "predicting.by(fast_predicting), as run() and the commands do")
+    return contextlib.nullcontext()
+
+
+predicting = Seam(plain_predicting)  # entered around every prediction: (model, device, precision)
 
 
 @torch.no_grad()
@@ -55,7 +64,7 @@ def raw_outputs(
     was_training = model.training
     model.eval()
     parts, order = [], []
-    with autocast(device, precision), prepacked(model):  # the prepack notebook
+    with predicting(model, device, precision):  # the plain one, or a faster one (appendix A5)
         batches = bucket_batches(enc.lengths(), batch_size, shuffle=False)
         for idx in tqdm(batches, desc=progress, disable=progress is None, leave=False):
             b = to_device(make_batch(enc, idx, tok, max_length, data_pair_mode(model)), device)
@@ -257,232 +266,3 @@ def load_checkpoint(folder: str | Path, device='cpu') -> tuple[MultitaskBERT, Be
             f'{bert.config.vocab_size}'
         )
     return model.to(device).eval(), tok, cfg
-
-# %% ../nbs/10_evaluate.ipynb #b46044a8
-def _precision(cfg: dict, precision: str | None) -> str:
-    "The precision asked for, else the one the checkpoint was evaluated in when it was saved."
-    return precision or cfg.get('precision', 'fp32')
-
-
-def task_files(files: dict | None = None, **paths) -> dict:
-    """{task: path} from a dict and/or keywords named after tasks (`sst=...`), in `TASKS`'s order;
-    unknown task names are refused, missing ones (None) left out."""
-    given = {**(files or {}), **paths}
-    unknown = sorted(set(given) - set(TASKS))
-    if unknown:
-        raise ValueError(f'unknown task(s) {unknown}; expected names from {tuple(TASKS)}')
-    return {t: given[t] for t in TASKS if given.get(t) is not None}
-
-
-def evaluate_files(
-    checkpoint: str | Path,
-    files: dict | None = None,  # {task: labeled file}; or give them as keywords, `sst=...`
-    batch_size: int | None = None,
-    cache_dir='default',
-    device='cpu',
-    precision: str | None = None,  # None: the checkpoint's (else fp32)
-    progress: bool = False,  # a progress bar per file
-    **paths,
-) -> dict:
-    """Score labeled files of the checkpoint's tasks; `overall` when the overall score's tasks (SST,
-    Quora and STS) are all given."""
-    model, tok, cfg = load_checkpoint(checkpoint, device)
-    # the batches of training's evaluation, so that the numbers are identical
-    batch_size = batch_size or cfg.get('eval_batch_size', 128)
-    kw = {} if cache_dir == 'default' else {'cache_dir': cache_dir}
-    sets = {
-        t: encode_examples(load_examples(p, t), tok, cfg['max_length'], **kw)
-        for t, p in _model_files(model, task_files(files, **paths)).items()
-    }
-    precision = _precision(cfg, precision)
-    return evaluate_sets(model, sets, tok, cfg['max_length'], batch_size, device, precision,
-                         progress)[0]
-
-
-def _model_files(model: MultitaskBERT, files: dict) -> dict:
-    "The files, checked to be of tasks `model` has heads for."
-    if not files:
-        raise ValueError(f'give a file of at least one task of the model: {model.tasks}')
-    other = [t for t in files if t not in model.tasks]
-    if other:
-        raise ValueError(f'the model has no head for {other}; its tasks are {model.tasks}')
-    return files
-
-
-SPLITS = ('train', 'dev', 'test')
-
-
-def split_of(path: str | Path, split: str | None = None) -> str:
-    """The split a course file holds, read from its name (`ids-sst-dev.csv`: dev); `split` if
-    given, refused when the name says another; an error when neither says."""
-    words = set(re.split(r'[^a-z]+', Path(path).stem.lower()))
-    named = [s for s in SPLITS if s in words]
-    if split is not None and named and named != [split]:
-        raise ValueError(f'{Path(path).name} is a {named[0]} file, not {split}: give the split '
-                         f'its name says, or rename the file')
-    if split is not None: return split
-    if len(named) != 1:
-        raise ValueError(f'{Path(path).name}: its name does not say its split '
-                         f'({", ".join(SPLITS)}); give it (split=, or --split)')
-    return named[0]
-
-
-def predict_files(
-    checkpoint: str | Path,
-    out_dir: str | Path,
-    files: dict | None = None,  # {task: file}; or keywords, `sst=...`
-    split: str | None = None,  # None: each file's name says it (`split_of`)
-    batch_size: int | None = None,
-    device='cpu',
-    precision: str | None = None,
-    progress: bool = False,  # a progress bar per file
-    **paths,
-) -> list[Path]:
-    """Write course-format predictions for (unlabeled or labeled) files, as
-    `{task}-{split}-output.csv` in `out_dir`: a dev file's as `-dev-`, a test file's as `-test-`
-    (the submission), never the one as the other."""
-    model, tok, cfg = load_checkpoint(checkpoint, device)
-    batch_size = batch_size or cfg.get('eval_batch_size', 128)
-    files = _model_files(model, task_files(files, **paths))
-    splits = {t: split_of(p, split) for t, p in files.items()}  # all checked before any work
-    written = []
-    for t, p in files.items():
-        enc = encode_examples(load_examples(p, t, labeled=False), tok, cfg['max_length'])
-        preds = predict_task(
-            model, enc, tok, cfg['max_length'], batch_size, device, _precision(cfg, precision),
-            t if progress else None,
-        )
-        written.append(
-            write_predictions(Path(out_dir) / f'{t}-{splits[t]}-output.csv', t, enc.ids, preds)
-        )
-    return written
-
-
-# %% ../nbs/10_evaluate.ipynb #a20e0234
-def one_line(message, *args, **kwargs) -> str:
-    "A warning as one line, 'warning: ...', without its source line (a `warnings.formatwarning`)."
-    return f'warning: {message}\n'
-
-
-def plain_warnings():
-    "Show every warning as one line (`one_line`): for the command-line tools."
-    import warnings
-
-    warnings.formatwarning = one_line
-
-
-def _print_metrics(m: dict):
-    for k, v in m.items():
-        if not isinstance(v, list):
-            print(f'{k:>20}: {v:.4f}')
-
-
-def _files_parser(prog: str, description: str, what: str) -> argparse.ArgumentParser:
-    "A command's parser: the checkpoint, then a file flag for each task of `TASKS`."
-    p = argparse.ArgumentParser(prog=prog, description=description, allow_abbrev=False)
-    p.add_argument('checkpoint', help='checkpoint folder written by minbert_train')
-    for t in TASKS.values():
-        p.add_argument(f'--{t.name}', metavar='FILE',
-                       help=f'{what} {t.name} file (e.g. {t.file.format("dev")})')
-    p.add_argument('--device', default='cpu', help='cpu, cuda or mps (default: cpu)')
-    return p
-
-
-def _chosen(args) -> dict:
-    return {t: getattr(args, t) for t in TASKS}
-
-
-def evaluate_cli(argv: list[str] | None = None):
-    "Score labeled course files with a checkpoint."
-    p = _files_parser('minbert_evaluate', 'Score labeled course files with a checkpoint.',
-                      'labeled')
-    args = p.parse_args(argv)
-    plain_warnings()
-    try:
-        _print_metrics(evaluate_files(args.checkpoint, _chosen(args), device=args.device,
-                                      progress=True))
-    except (OSError, ValueError) as e:
-        raise SystemExit(f'minbert_evaluate: {e}')
-
-
-def predict_cli(argv: list[str] | None = None):
-    "Write predictions for course files (labels, if any, are ignored)."
-    p = _files_parser('minbert_predict', 'Write predictions for course files (labels, if any, '
-                      'are ignored).', 'the')
-    p.add_argument('--out_dir', default='predictions',
-                   help='where to write {task}-{split}-output.csv (default: predictions)')
-    p.add_argument('--split', choices=SPLITS, help="the files' split, named in the output "
-                   "files (default: read from each file's name; refused if its name differs)")
-    args = p.parse_args(argv)
-    plain_warnings()
-    try:
-        for f in predict_files(args.checkpoint, args.out_dir, _chosen(args), args.split,
-                               device=args.device, progress=True):
-            print(f)
-    except (OSError, ValueError) as e:
-        raise SystemExit(f'minbert_predict: {e}')
-
-
-# %% ../nbs/10_evaluate.ipynb #b2c5789c
-def _texts_encoded(task: str, texts: list[tuple], tok: BertTokenizer, max_length: int) -> Encoded:
-    "Your own sentences (one or two per input), tokenized as the course files are."
-    cols = list(zip(*texts))
-    pieces = [[tok.convert_tokens_to_ids(tok.tokenize(s))[:max_length] for s in c] for c in cols]
-    return Encoded(task, [str(i) for i in range(len(texts))], pieces, None)
-
-
-def predict(checkpoint: str | Path, inputs, device='cpu', precision: str | None = None) -> list:
-    """Predictions of a saved checkpoint for `inputs`: sentences (for its single-sentence tasks:
-    the class and its probabilities) or pairs of sentences (for its pair tasks). One dict per
-    input."""
-    model, tok, cfg = load_checkpoint(checkpoint, device)
-    texts = [(x,) if isinstance(x, str) else tuple(x) for x in inputs]
-    if not texts or any(len(t) != len(texts[0]) or len(t) not in (1, 2) for t in texts):
-        raise ValueError('inputs must be sentences, or pairs of sentences (not both)')
-    trained = cfg.get('train_config', {}).get('tasks', model.tasks)
-    out = [{} for _ in texts]
-    for task in [t for t in model.tasks if t in trained and len(TASKS[t].columns) == len(texts[0])]:
-        enc = _texts_encoded(task, texts, tok, cfg['max_length'])
-        y = raw_outputs(model, enc, tok, cfg['max_length'], cfg.get('eval_batch_size', 128),
-                        device, _precision(cfg, precision))
-        for o, yi in zip(out, y):
-            o |= _answer(task, yi)
-    return out
-
-
-def _answer(task: str, y: torch.Tensor) -> dict:
-    "One input's answer for `task`: the class and the probabilities, or the score."
-    kind = TASKS[task].kind
-    if kind == 'multiclass':
-        return {task: int(y.argmax()), f'{task}_probs': y.softmax(-1).tolist()}
-    if kind == 'binary':
-        return {task: int(y > 0), f'{task}_prob': float(y.sigmoid())}
-    return {task: float(y)}
-
-
-def _shown(key: str, v) -> str:
-    "An answer's value as `minbert_ask` prints it: a class with its name, where its task has names."
-    if isinstance(v, list):
-        return ' '.join(f'{x:.3f}' for x in v)
-    if isinstance(v, float): return f'{v:.4f}'
-    names = TASKS[key].classes if key in TASKS else ()
-    return f'{v} ({names[v]})' if names else str(v)
-
-
-@call_parse
-def ask_cli(
-    checkpoint: str,  # checkpoint folder written by minbert_train
-    sentence: str,  # a sentence: its sentiment
-    other: Param('a second sentence: paraphrase and similarity of the pair', str, opt=False,
-                 nargs='?') = None,
-    device: str = 'cpu',
-):
-    "Predictions of a checkpoint for your own sentence, or pair of sentences."
-    plain_warnings()
-    given = sentence if other is None else (sentence, other)
-    try:
-        answer = predict(checkpoint, [given], device)[0]
-    except (OSError, ValueError) as e:
-        raise SystemExit(f'minbert_ask: {e}')
-    for k, v in answer.items():
-        print(f'{k:>12}: {_shown(k, v)}')

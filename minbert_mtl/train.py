@@ -14,7 +14,9 @@ from .callback.training import StopOnSignal
 from .config import RECIPES, RESUME_FREE, TrainConfig, load_plugins, train_parser
 from .machinery.distributed import world_from_env
 from .machinery.dropout import FastDropout
-from .evaluate import CHECKPOINT_KEY, one_line, plain_warnings
+from .machinery.prepacked import FastInference
+from .evaluate import CHECKPOINT_KEY
+from .inference import one_line, plain_warnings
 from .learner import Learner, Plan, RunState, load_data
 from .machinery.machine import clock, gflops
 from .pretrained import resolve_pretrained
@@ -130,11 +132,11 @@ def _report(learn: Learner, started: float):
 
 
 def callbacks_for(cfg: TrainConfig, saved: dict | None = None) -> list[Callback]:
-    """What a run does around its steps: drop with the fast masks (appendix A3), resume and save
-    its state, keep the best checkpoint, log, show progress, stop on a signal or early, skip
-    non-finite steps if asked."""
-    cbs = [FastDropout(), SaveLast(), History(), BestCheckpoint(), StepLog(), ProgressBar(),
-           GradStats(), StopOnSignal(), EarlyStopping(cfg.patience)]
+    """What a run does around its steps: drop with the fast masks (appendix A3), predict in its
+    precision with prepacked weights (A5), resume and save its state, keep the best checkpoint,
+    log, show progress, stop on a signal or early, skip non-finite steps if asked."""
+    cbs = [FastDropout(), FastInference(), SaveLast(), History(), BestCheckpoint(), StepLog(),
+           ProgressBar(), GradStats(), StopOnSignal(), EarlyStopping(cfg.patience)]
     return (cbs + ([Resume(saved)] if saved is not None else [])
             + ([SkipNonFinite()] if cfg.skip_nonfinite else []))
 

@@ -9,8 +9,10 @@ from pathlib import Path
 import numpy as np
 from ..data import TASKS, course_file, encode_examples, load_examples, overall_of
 from ..data import atomic_write, find_data_dir
-from ..evaluate import load_checkpoint, raw_outputs
-from ..evaluate import plain_warnings, task_metrics, write_predictions
+from ..evaluate import load_checkpoint, predicting, raw_outputs, task_metrics
+from ..evaluate import write_predictions
+from ..inference import plain_warnings
+from ..machinery.prepacked import fast_predicting
 
 # %% auto #0
 __all__ = ['OPTIMISTIC', 'as_probs', 'combine', 'main_metric', 'select_members', 'task_outputs', 'member_outputs', 'ensemble',
@@ -64,7 +66,8 @@ def select_members(task: str, outputs: dict[str, np.ndarray], gold, how: str = '
 def task_outputs(model, enc, tok, max_length: int, batch_size: int, device='cpu',
                  precision: str = 'fp32') -> np.ndarray:
     "Per example of `enc`, in file order: class probabilities (N, C), P(paraphrase) (N,) or score."
-    y = raw_outputs(model, enc, tok, max_length, batch_size, device, precision).double()
+    with predicting.by(fast_predicting):  # as its run predicted
+        y = raw_outputs(model, enc, tok, max_length, batch_size, device, precision).double()
     kind = TASKS[enc.task].kind
     if kind == 'multiclass':
         y = y.softmax(-1)

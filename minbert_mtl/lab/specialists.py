@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 from ..data import TASKS, overall_of
-from ..evaluate import plain_warnings
+from ..inference import plain_warnings
 from ..methods import METHODS
 from ..schedules import SCHEDULES
 from ..config import RECIPES, TrainConfig, load_plugins, plugin_options, train_parser

@@ -8,8 +8,9 @@ import math
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
+from .. import attention
 from ..attention import Dropout, dropout_by
-from ..callback.core import Callback
+from ..callback.core import Swap
 
 # %% auto #0
 __all__ = ['dropout_mask', 'dropout', 'FastDropout']
@@ -42,13 +43,7 @@ def dropout(
 
 
 
-class FastDropout(Callback):
-    "A run's callback: its steps drop by `dropout` (16-bit masks), the model's code unchanged."
-    def before_fit(self):
-        self.using = dropout_by(dropout)
-        self.using.__enter__()
 
-    def after_fit(self):  # also after a before_fit that never came (another callback failed)
-        if getattr(self, 'using', None) is not None:
-            self.using.__exit__(None, None, None)
-            self.using = None
+class FastDropout(Swap):
+    "A run's callback: its steps drop by `dropout` (16-bit masks), the model's code unchanged."
+    def __init__(self): super().__init__(attention.dropout, dropout)

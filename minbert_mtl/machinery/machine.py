@@ -8,15 +8,13 @@ import datetime, os, platform, statistics, subprocess, time
 from contextlib import nullcontext
 from pathlib import Path
 import torch
+from ..evaluate import PRECISIONS
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'autocast', 'available_devices', 'resolve_device', 'resolve_precision', 'tune_malloc', 'interleaved',
-           'matmul_flops', 'gflops', 'clock', 'cpu_name', 'provenance']
+__all__ = ['autocast', 'available_devices', 'resolve_device', 'resolve_precision', 'tune_malloc', 'interleaved', 'matmul_flops',
+           'gflops', 'clock', 'cpu_name', 'provenance']
 
 # %% ../../nbs/A1_machine.ipynb #mach0500
-PRECISIONS = ('fp32', 'bf16')
-
-
 def autocast(device: str | torch.device, precision: str = 'fp32'):
     "The context that runs a model in `precision`: bf16 autocast on `device`, or nothing for fp32."
     if precision not in PRECISIONS:

@@ -9,9 +9,12 @@ from contextlib import contextmanager
 import torch
 from torch import Tensor, nn
 from ..bert import ACTIVATIONS, BertIntermediate, BertModel, run_layers
+from ..callback.core import Swap
+from ..evaluate import predicting
+from .machine import autocast
 
 # %% auto #0
-__all__ = ['FUSABLE', 'prepack_problem', 'pack_weight', 'packed_linear', 'prepacked']
+__all__ = ['FUSABLE', 'prepack_problem', 'pack_weight', 'packed_linear', 'prepacked', 'fast_predicting', 'FastInference']
 
 # %% ../../nbs/A5_prepack.ipynb #8812128e
 @functools.cache
@@ -87,3 +90,15 @@ def prepacked(model: nn.Module):
     finally:
         for m in swapped:
             del m.forward
+
+# %% ../../nbs/A5_prepack.ipynb #fpr1cd
+@contextmanager
+def fast_predicting(model: nn.Module, device, precision: str):
+    "Prediction as the kit runs it: in `precision` (bf16 by autocast where asked), prepacked."
+    with autocast(device, precision), prepacked(model):
+        yield
+
+
+class FastInference(Swap):
+    "A run's callback: its evaluations predict by `fast_predicting`."
+    def __init__(self): super().__init__(predicting, fast_predicting)
