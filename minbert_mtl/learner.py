@@ -4,39 +4,31 @@
 
 # %% ../nbs/20_learner.ipynb #lrn00005
 from __future__ import annotations
-import contextlib, dataclasses, functools, math, time
+import contextlib, math, time
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import torch
-from torch.nn.parallel import DistributedDataParallel
+from fastcore.basics import patch
 from .bert import BertModel
 import minbert_mtl.pretrained  # BertModel.from_pretrained, from the weights lesson
-from fastcore.basics import patch
 from .callback.core import Callback, CancelFitException, CancelStepException
-from .machinery.compiled import FusedAdamW, compile_encoder
 from .config import TrainConfig
-from .data import TASKS, course_file, encode_examples, load_examples, make_batch
-from .data import sample, subset, to_device
-from .data import find_data_dir
-from .machinery.distributed import World, all_reduce_mean_, any_process, from_main
-from .machinery.distributed import gather_to_main
-from .machinery.distributed import init_distributed, mean_over, shard, world_from_env
+from .data import TASKS, course_file, encode_examples, find_data_dir, load_examples
+from .data import make_batch, sample, subset, to_device
 from .evaluate import data_pair_mode, evaluate_sets
-from .machinery.machine import autocast, resolve_device, resolve_precision, tune_malloc
 from .methods import METHODS, make_method
 from .model import MultitaskBERT, class_weights
 from .optimizer import AdamW
 from .pals import multitask_model
-from .resume import NonFiniteError, check_losses, grad_norm, rng_states, save_state
-from .resume import set_rng_states
 from .schedules import SCHEDULES, epoch_steps, run_stream
 from .steploss import StepLoss
 from .tokenizer import BertTokenizer
 
 # %% auto #0
-__all__ = ['param_groups', 'lr_at', 'build_model', 'make_optimizer', 'step_batch', 'world_and_device', 'train_sample',
-           'load_data', 'RunState', 'Plan', 'cut', 'StepModule', 'OneProcess', 'Replicas', 'Learner', 'score_of']
+__all__ = ['param_groups', 'lr_at', 'World', 'shard', 'NonFiniteError', 'check_losses', 'grad_norm', 'build_model',
+           'make_optimizer', 'step_batch', 'train_sample', 'load_data', 'RunState', 'Plan', 'cut', 'OneProcess',
+           'Learner', 'score_of']
 
 # %% ../nbs/20_learner.ipynb #lrn00007
 def param_groups(model: torch.nn.Module, weight_decay: float) -> list[dict]:
@@ -56,6 +48,43 @@ def lr_at(step: int, epoch: int, base: float, warmup: int, decay: float) -> floa
     "Linear warm-up over `warmup` steps, then `base * decay ** epoch`."
     return base * min(1.0, (step + 1) / warmup if warmup else 1.0) * decay**epoch
 
+# %% ../nbs/20_learner.ipynb #lrnguard1
+@dataclass(frozen=True)
+class World:
+    "This process's place among the training processes: one process, unless scaled out (A6)."
+    rank: int = 0        # 0 .. size - 1; rank 0 writes files and prints
+    size: int = 1        # number of processes
+    local_rank: int = 0  # rank on this machine: its GPU
+
+    @property
+    def main(self) -> bool: return self.rank == 0
+
+
+def shard(idx: list, world: World) -> list:
+    "This process's contiguous piece of a step's batch `idx` (all of it in a world of one)."
+    n, k = len(idx), world.size
+    start = world.rank * n // k
+    return idx[start : (world.rank + 1) * n // k]
+
+
+class NonFiniteError(FloatingPointError):
+    "A loss or a gradient is NaN or infinite."
+
+
+def check_losses(losses: dict, where: str) -> str | None:
+    "The message naming the first task whose loss is not finite, or None."
+    for t, l in losses.items():
+        v = float(l.detach())
+        if not math.isfinite(v): return f'the {t} loss is {v} at {where}'
+    return None
+
+
+def grad_norm(params) -> float:
+    "The global L2 norm of the parameters' gradients (inf or nan if any is not finite)."
+    norms = [p.grad.detach().norm() for p in params if p.grad is not None]
+    return float(torch.stack(norms).norm()) if norms else 0.0
+
+
 # %% ../nbs/20_learner.ipynb #lrn00011
 def build_model(cfg: TrainConfig, tok: BertTokenizer, device: torch.device) -> MultitaskBERT:
     "The pretrained encoder with the configured heads; the encoder frozen for option 'pretrain'."
@@ -70,37 +99,22 @@ def build_model(cfg: TrainConfig, tok: BertTokenizer, device: torch.device) -> M
         for p in model.encoder_parameters(): p.requires_grad_(False)
     if cfg.freeze_word_embeddings:
         model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
-    if cfg.compile: compile_encoder(model.bert)
     return model
 
 
-def make_optimizer(cfg: TrainConfig, model: MultitaskBERT, method) -> AdamW:
-    """AdamW (compiled with `cfg.compile`) over the model's groups, and over the method's
-    parameters at a constant learning rate."""
+def make_optimizer(cfg: TrainConfig, model: MultitaskBERT, method, kind=AdamW) -> AdamW:
+    """AdamW (the optimizer lesson's, or another `kind`) over the model's groups, and over the
+    method's parameters at a constant learning rate."""
     groups = param_groups(model, cfg.weight_decay)
     if method.parameters():
         groups.append({'params': method.parameters(), 'weight_decay': 0.0,
                        'lr': cfg.method_lr, 'constant_lr': True})
-    return (FusedAdamW if cfg.compile else AdamW)(groups, lr=cfg.learning_rate)
+    return kind(groups, lr=cfg.learning_rate)
 
 
 def step_batch(cfg: TrainConfig, world: World) -> int:
     "The examples of a task in one step: `batch_size` x `grad_accum` x the processes."
     return cfg.batch_size * cfg.grad_accum * world.size
-
-
-def world_and_device(cfg: TrainConfig) -> tuple[World, torch.device, bool]:
-    """This process's world (from torchrun's environment), its device (GPU `LOCAL_RANK` among
-    several), and whether it joined the process group."""
-    world = world_from_env()
-    device = resolve_device(cfg.device)
-    if world.size > 1 and device.type == 'mps':
-        raise ValueError("device = 'mps' trains in one process: torch.distributed has no "
-                         'backend for it (use CUDA GPUs or the CPU for several processes)')
-    if world.size > 1 and device.type == 'cuda':
-        device = torch.device('cuda', world.local_rank)
-        torch.cuda.set_device(device)
-    return world, device, init_distributed(world, device.type)
 
 
 def _task_rng(cfg: TrainConfig, stream: int, task: str) -> np.random.Generator:
@@ -256,18 +270,10 @@ def cut(steps: dict, room: float, per: int = 1) -> dict:
     return out
 
 # %% ../nbs/20_learner.ipynb #lrn00020
-class StepModule(torch.nn.Module):
-    "The step's task losses as a module's forward, so that DistributedDataParallel sees them made."
-    def __init__(self, step_loss: StepLoss):
-        super().__init__()
-        self.model, self.step_loss = step_loss.model, step_loss
-
-    def forward(self, batches: dict) -> dict:
-        return {t: self.step_loss(t, b) for t, b in batches.items()}
-
-
 class OneProcess:
-    "How a step's losses are made and its gradients completed in a world of one process."
+    """How a step's losses are made and its gradients completed, and what the processes share:
+    here one process, which has nothing to share (the scaling-out appendix's `Replicas` are
+    several)."""
     def __init__(self, learn: 'Learner'): self.learn = learn
 
     def losses(self, batches: dict) -> dict:
@@ -278,36 +284,17 @@ class OneProcess:
 
     def average_rest(self): pass
 
+    def mean(self, values: dict) -> dict:
+        "The mean over the processes of each scalar of `values`."
+        return values
 
-class Replicas(OneProcess):
-    """Several processes (torchrun): other dropout masks on each; a separable method's losses go
-    through DistributedDataParallel (which also gives every process rank 0's initial weights and
-    averages the gradient of the summed loss); PCGrad and diagnostics average their own."""
-    def __init__(self, learn: 'Learner'):
-        super().__init__(learn)
-        torch.manual_seed(learn.cfg.seed + learn.world.rank)
-        ids = [learn.device.index] if learn.device.type == 'cuda' else None
-        self.ddp = DistributedDataParallel(StepModule(learn.step_loss), device_ids=ids,
-                                           find_unused_parameters=True)
+    def anywhere(self, flag: bool) -> bool:
+        "True on every process if `flag` is True on any."
+        return flag
 
-    @property
-    def through_ddp(self) -> bool: return self.learn.method.separable
-
-    def losses(self, batches):
-        return self.ddp(batches) if self.through_ddp else super().losses(batches)
-
-    def no_sync(self, last):  # with DDP, the gradients are averaged after the step's last part
-        return self.ddp.no_sync() if self.through_ddp and not last else contextlib.nullcontext()
-
-    def average_rest(self):
-        """Average what DDP did not: under DDP, the method's own parameters; without it, the
-        heads' and the method's, and the shared ones unless the method averaged its task
-        gradients itself (then it has this step's statistics)."""
-        learn = self.learn
-        if self.through_ddp: params = learn.method.parameters()
-        elif learn.method.averaged_itself: params = learn.specific
-        else: params = learn.shared + learn.specific
-        all_reduce_mean_([p.grad for p in params if p.grad is not None], learn.world)
+    def from_main(self, obj):
+        "The main process's `obj`, on every process."
+        return obj
 
 # %% ../nbs/20_learner.ipynb #lrn00022
 class Learner:
@@ -316,30 +303,58 @@ class Learner:
     the callbacks (`cbs`), which read and change the run through it."""
     def __init__(self, cfg: TrainConfig, cbs=()):
         self.cfg, self.cbs, self.state, self.cancelled = cfg, [], RunState(), None
-        self.world, self.device, self.owns_group = world_and_device(cfg)
-        tune_malloc()
+        self.world, self.device, self.owns_group = self.place()
         torch.manual_seed(cfg.seed)
         self.out = Path(cfg.out_dir)
         self.out.mkdir(parents=True, exist_ok=True)
         self.data_dir, self.tok, self.train, self.dev = load_data(cfg)
-        self.model = build_model(cfg, self.tok, self.device)
+        self.model = self.build()
         self.aux_gen = torch.Generator().manual_seed(cfg.seed + 1)  # SMART's noise, PCGrad's order
         options = {o.keyword: getattr(cfg, o.name) for o in METHODS[cfg.method].options}
         self.method = make_method(cfg.method, cfg.tasks, generator=self.aux_gen, device=self.device,
                                   diagnostics=cfg.grad_diagnostics, **options)
-        self.method.average = functools.partial(all_reduce_mean_, world=self.world)
         # what several tasks use; what one task uses, and the method's own parameters
         self.shared = [p for p in self.model.shared_parameters() if p.requires_grad]
         self.specific = ([p for p in self.model.task_parameters() if p.requires_grad]
                          + self.method.parameters())
-        self.precision = resolve_precision(cfg.precision, self.device)  # training and evaluation
-        self.opt = make_optimizer(cfg, self.model, self.method)
+        self.precision = self.number_format()  # of training and evaluation
+        self.opt = make_optimizer(cfg, self.model, self.method, self.optimizer_kind())
         self.step_loss = StepLoss(cfg, self.model, self._class_weights(), self.aux_gen)
         self.plan = Plan(cfg, self.train, self.world)
         self.train_eval = train_sample(cfg, self.train)  # scored beside dev (eval_train)
-        self.replicas = Replicas(self) if self.world.size > 1 else OneProcess(self)
+        self.replicas = self.processes()
         self.add_cbs([t for t in self.step_loss.terms.values() if isinstance(t, Callback)])
         self.add_cbs(cbs)
+
+    # Where and how the run computes: the plain answers. run()'s Learner (`RunLearner`, R1_train)
+    # plugs in the appendices': the machine's device and precision, compilation, processes.
+    def place(self) -> tuple[World, torch.device, bool]:
+        "One process, on the configured device ('auto': the CPU), in no process group."
+        name = self.cfg.device
+        return World(), torch.device('cpu' if name == 'auto' else name), False
+
+    def number_format(self) -> str:
+        "float32 (bf16 is the machine appendix's, as run() trains)."
+        if self.cfg.precision not in ('auto', 'fp32'):
+            raise ValueError(f"precision {self.cfg.precision!r} is the machine appendix's (A1): "
+                             'train with run()')
+        return 'fp32'
+
+    def build(self) -> MultitaskBERT:
+        "The model (compiled by run(), appendix A4, if `compile`)."
+        if self.cfg.compile:
+            raise ValueError("compile is appendix A4's: train with run()")
+        return build_model(self.cfg, self.tok, self.device)
+
+    def optimizer_kind(self) -> type:
+        return AdamW
+
+    def processes(self) -> OneProcess:
+        return OneProcess(self)
+
+    def computing(self):
+        "The context of the step's forward passes: nothing here (float32)."
+        return contextlib.nullcontext()
 
     def _class_weights(self) -> dict:
         cfg, train = self.cfg, self.train
@@ -407,7 +422,7 @@ def backward(self: Learner):
     self.task_losses, self.weights, self.problem = {}, {}, None
     if self.steps: self._backward_parts()
     if self.steps and self.problem is None: self._complete_gradients()
-    self.task_losses = mean_over(self.task_losses, self.world)  # the global batch's
+    self.task_losses = self.replicas.mean(self.task_losses)  # the global batch's
 
 @patch
 def _backward_parts(self: Learner):
@@ -421,10 +436,10 @@ def _backward_parts(self: Learner):
     for n, (part, group) in enumerate(calls):
         first, last = n == 0, n == len(calls) - 1
         with self.replicas.no_sync(last):
-            with autocast(self.device, self.precision):
+            with self.computing():
                 ls = self.replicas.losses({t: self.batch(t, part[t]) for t in group})
             problem = check_losses(ls, self.where)
-            if any_process(problem is not None, self.world, self.device):
+            if self.replicas.anywhere(problem is not None):
                 self.problem = problem or f'a loss is not finite at {self.where} elsewhere'
                 return
             self.weights |= self.method.backward(ls, self.shared, self.specific, 1 / k, first,
@@ -472,7 +487,7 @@ def end_epoch(self: Learner):
     st, main = self.state, self.world.main
     seconds = st.seconds()
     self.metrics, self.preds = self.evaluate(self.dev, self.cfg.progress) if main else (None, None)
-    self.metrics = from_main(self.metrics, self.world)
+    self.metrics = self.replicas.from_main(self.metrics)
     self.record = st.epoch_record(self.metrics, seconds)
     if self.train_eval and main:  # the same model on examples it trained on: how far apart
         self.record['train'] = self.evaluate(self.train_eval)[0]
@@ -481,38 +496,6 @@ def end_epoch(self: Learner):
     self.is_best = st.best is None or score > st.best['score']
     if self.is_best: st.best = {'score': score, 'epoch': st.epoch, 'dev': self.metrics}
     st.next_epoch()
-
-@patch
-def save(self: Learner):
-    """The resumable state, in out_dir/last, written by the main process (the others hold the same
-    weights) with every process's random state (each draws its own dropout masks)."""
-    rngs = gather_to_main(rng_states(aux=self.aux_gen), self.world)
-    if not self.world.main: return
-    self.state.elapsed = self.state.seconds()
-    save_state(self.out/'last', {
-        'config': self.cfg.to_dict(), 'run': dataclasses.asdict(self.state),
-        'model': self.model.state_dict(), 'optimizer': self.opt.state_dict(),
-        'method': [p.detach() for p in self.method.parameters()],
-        'regularizers': self.step_loss.state_dict(), 'rng': rngs, 'world_size': self.world.size})
-
-@patch
-def restore(self: Learner, saved: dict):
-    "Load a saved state into the model, optimizer, method, regularizers, generators and state."
-    size = saved.get('world_size', 1)
-    if size != self.world.size:
-        raise ValueError(f'{self.out} was saved by {size} process(es) and is resumed on '
-                         f'{self.world.size}: its steps would take other batches (batch_size x '
-                         f'grad_accum x processes). Resume it on {size}')
-    self.model.load_state_dict(saved['model'])
-    self.opt.load_state_dict(saved['optimizer'])
-    with torch.no_grad():
-        for p, v in zip(self.method.parameters(), saved['method']): p.copy_(v)
-    self.step_loss.load_state_dict(saved['regularizers'])
-    rngs = saved['rng'] if isinstance(saved['rng'], list) else [saved['rng']]  # one per process
-    set_rng_states(rngs[self.world.rank], aux=self.aux_gen)
-    self.state = st = RunState(**saved['run'])
-    of = f' of {self.plan.n_steps}' if self.plan.n_steps else ''
-    if self.world.main: print(f'resuming {self.out} at epoch {st.epoch}, step {st.done}{of}')
 
 @patch
 def describe(self: Learner) -> str:

@@ -4,14 +4,15 @@
 
 # %% ../nbs/A8_resume.ipynb #c7bb7a25
 from __future__ import annotations
-import math, os, signal, sys, threading
+import os, signal, sys, threading
 from pathlib import Path
 import torch
 from .data import atomic_write
+from .learner import NonFiniteError, check_losses, grad_norm
 
 # %% auto #0
 __all__ = ['STATE_FILE', 'STATE_VERSION', 'save_state', 'load_state', 'rng_states', 'set_rng_states', 'Interrupted',
-           'StopSignals', 'NonFiniteError', 'check_losses', 'grad_norm']
+           'StopSignals']
 
 # %% ../nbs/A8_resume.ipynb #78fcf2c5
 STATE_FILE = 'state.pt'
@@ -118,19 +119,3 @@ class StopSignals:
             signal.set_wakeup_fd(self._old_fd)
             for fd in self._pipe: os.close(fd)
             self._pipe = None
-
-# %% ../nbs/A8_resume.ipynb #37a9d9ba
-class NonFiniteError(FloatingPointError):
-    "A loss or a gradient is NaN or infinite."
-
-def check_losses(losses: dict, where: str) -> str | None:
-    "The message naming the first task whose loss is not finite, or None."
-    for t, l in losses.items():
-        v = float(l.detach())
-        if not math.isfinite(v): return f'the {t} loss is {v} at {where}'
-    return None
-
-def grad_norm(params) -> float:
-    "The global L2 norm of the parameters' gradients (inf or nan if any is not finite)."
-    norms = [p.grad.detach().norm() for p in params if p.grad is not None]
-    return float(torch.stack(norms).norm()) if norms else 0.0

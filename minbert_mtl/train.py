@@ -4,7 +4,7 @@
 
 # %% ../nbs/R1_train.ipynb #0844d488
 from __future__ import annotations
-import contextlib, dataclasses, json, shutil, sys, tempfile, time, warnings
+import contextlib, dataclasses, functools, json, shutil, sys, tempfile, time, warnings
 from pathlib import Path
 import torch
 from .callback.core import Callback
@@ -12,19 +12,100 @@ from .callback.training import BestCheckpoint, EarlyStopping, GradStats, History
 from .callback.training import ProgressBar, Resume, SaveLast, SkipNonFinite, StepLog
 from .callback.training import StopOnSignal
 from .config import RECIPES, RESUME_FREE, TrainConfig, load_plugins, train_parser
-from .machinery.distributed import world_from_env
+from .machinery.compiled import FusedAdamW, compile_encoder
+from .machinery.distributed import Replicas, all_reduce_mean_, gather_to_main
+from .machinery.distributed import init_distributed, world_from_env
 from .machinery.dropout import FastDropout
 from .machinery.prepacked import FastInference
 from .evaluate import CHECKPOINT_KEY
 from .inference import one_line, plain_warnings
-from .learner import Learner, Plan, RunState, load_data
-from .machinery.machine import clock, gflops
+from .learner import (Learner, OneProcess, Plan, RunState, World, build_model,
+                                 load_data)
+from .machinery.machine import autocast, clock, gflops, resolve_device
+from .machinery.machine import resolve_precision, tune_malloc
+from .optimizer import AdamW
 from .pretrained import resolve_pretrained
-from .resume import Interrupted, NonFiniteError, load_state
+from .resume import Interrupted, NonFiniteError, load_state, rng_states, save_state
+from .resume import set_rng_states
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'saved_config', 'read_config', 'one_line_warnings', 'callbacks_for', 'run', 'planned_examples',
-           'train_cli']
+__all__ = ['RUN_FILES', 'world_and_device', 'RunLearner', 'saved_config', 'read_config', 'one_line_warnings', 'callbacks_for',
+           'run', 'planned_examples', 'train_cli']
+
+# %% ../nbs/R1_train.ipynb #runl1cd
+def world_and_device(cfg: TrainConfig) -> tuple[World, torch.device, bool]:
+    """This process's world (from torchrun's environment), its device (GPU `LOCAL_RANK` among
+    several), and whether it joined the process group."""
+    world = world_from_env()
+    device = resolve_device(cfg.device)
+    if world.size > 1 and device.type == 'mps':
+        raise ValueError("device = 'mps' trains in one process: torch.distributed has no "
+                         'backend for it (use CUDA GPUs or the CPU for several processes)')
+    if world.size > 1 and device.type == 'cuda':
+        device = torch.device('cuda', world.local_rank)
+        torch.cuda.set_device(device)
+    return world, device, init_distributed(world, device.type)
+
+
+class RunLearner(Learner):
+    """The Learner as `run()` trains: the lesson's loop, with the appendices in its seams: the
+    machine's device and precision (A1), compilation (A4), several processes (A6); and a run's
+    state saved and restored (A8)."""
+    def __init__(self, cfg: TrainConfig, cbs=()):
+        super().__init__(cfg, cbs)
+        self.method.average = functools.partial(all_reduce_mean_, world=self.world)
+
+    def place(self):
+        placed = world_and_device(self.cfg)
+        tune_malloc()
+        return placed
+
+    def number_format(self) -> str:
+        return resolve_precision(self.cfg.precision, self.device)
+
+    def build(self):
+        model = build_model(self.cfg, self.tok, self.device)
+        if self.cfg.compile: compile_encoder(model.bert)
+        return model
+
+    def optimizer_kind(self) -> type:
+        return FusedAdamW if self.cfg.compile else AdamW
+
+    def processes(self) -> OneProcess:
+        return Replicas(self) if self.world.size > 1 else OneProcess(self)
+
+    def computing(self):
+        return autocast(self.device, self.precision)
+
+    def save(self):
+        """The resumable state, in out_dir/last, written by the main process (the others hold the same
+        weights) with every process's random state (each draws its own dropout masks)."""
+        rngs = gather_to_main(rng_states(aux=self.aux_gen), self.world)
+        if not self.world.main: return
+        self.state.elapsed = self.state.seconds()
+        save_state(self.out/'last', {
+            'config': self.cfg.to_dict(), 'run': dataclasses.asdict(self.state),
+            'model': self.model.state_dict(), 'optimizer': self.opt.state_dict(),
+            'method': [p.detach() for p in self.method.parameters()],
+            'regularizers': self.step_loss.state_dict(), 'rng': rngs, 'world_size': self.world.size})
+
+    def restore(self, saved: dict):
+        "Load a saved state into the model, optimizer, method, regularizers, generators and state."
+        size = saved.get('world_size', 1)
+        if size != self.world.size:
+            raise ValueError(f'{self.out} was saved by {size} process(es) and is resumed on '
+                             f'{self.world.size}: its steps would take other batches (batch_size x '
+                             f'grad_accum x processes). Resume it on {size}')
+        self.model.load_state_dict(saved['model'])
+        self.opt.load_state_dict(saved['optimizer'])
+        with torch.no_grad():
+            for p, v in zip(self.method.parameters(), saved['method']): p.copy_(v)
+        self.step_loss.load_state_dict(saved['regularizers'])
+        rngs = saved['rng'] if isinstance(saved['rng'], list) else [saved['rng']]  # one per process
+        set_rng_states(rngs[self.world.rank], aux=self.aux_gen)
+        self.state = st = RunState(**saved['run'])
+        of = f' of {self.plan.n_steps}' if self.plan.n_steps else ''
+        if self.world.main: print(f'resuming {self.out} at epoch {st.epoch}, step {st.done}{of}')
 
 # %% ../nbs/R1_train.ipynb #9adb9d74
 def _config(config: TrainConfig | None, overrides: dict) -> TrainConfig:
@@ -153,10 +234,12 @@ def run(config: TrainConfig | None = None, resume: bool = False, callbacks=(),
         if saved is None: _fresh(out, cfg.overwrite, world_from_env().main)
         else: cfg = _saved_model(cfg, saved)
         with _run_folder(out):
-            learn = Learner(cfg, callbacks_for(cfg, saved) + list(callbacks))
+            learn = RunLearner(cfg, callbacks_for(cfg, saved) + list(callbacks))
             if saved is None and learn.world.main: print(learn.describe())
-            learn.fit()
-    if learn.owns_group: torch.distributed.destroy_process_group()
+            try:
+                learn.fit()
+            finally:  # also when the run stops on a signal: no process group outlives its run
+                if learn.owns_group: torch.distributed.destroy_process_group()
     if learn.world.main: _report(learn, started)
     return _result(out, learn.state.best, learn.state.history,
                    None if learn.cancelled is None else str(learn.cancelled))

@@ -4,28 +4,19 @@
 
 # %% ../../nbs/A6_distributed.ipynb #00b84589
 from __future__ import annotations
-import os
-from dataclasses import dataclass
+import contextlib, os
 import torch
 import torch.distributed as dist
 from torch import Tensor
+from torch.nn.parallel import DistributedDataParallel
+from ..learner import Learner, OneProcess, World, shard
+from ..steploss import StepLoss
 
 # %% auto #0
-__all__ = ['World', 'world_from_env', 'backend_for', 'init_distributed', 'shard', 'all_reduce_mean_', 'mean_over', 'any_process',
-           'from_main', 'gather_to_main']
+__all__ = ['world_from_env', 'backend_for', 'init_distributed', 'all_reduce_mean_', 'mean_over', 'any_process', 'from_main',
+           'gather_to_main', 'StepModule', 'Replicas']
 
 # %% ../../nbs/A6_distributed.ipynb #f0359642
-@dataclass(frozen=True)
-class World:
-    "This process's place among the training processes."
-    rank: int = 0        # 0 .. size - 1; rank 0 writes files and prints
-    size: int = 1        # number of processes
-    local_rank: int = 0  # rank on this machine: its GPU
-
-    @property
-    def main(self) -> bool: return self.rank == 0
-
-
 def world_from_env(env=None) -> World:
     "The world `torchrun` describes in the environment; a world of one without it."
     env = os.environ if env is None else env
@@ -48,13 +39,6 @@ def init_distributed(world: World, device_type: str = 'cpu') -> bool:
     if not dist.is_initialized():
         dist.init_process_group(backend_for(device_type), rank=world.rank, world_size=world.size)
     return True
-
-# %% ../../nbs/A6_distributed.ipynb #d31b9c50
-def shard(idx: list, world: World) -> list:
-    "This process's contiguous piece of a step's batch `idx` (sizes differ by at most one)."
-    n, k = len(idx), world.size
-    start = world.rank * n // k
-    return idx[start : (world.rank + 1) * n // k]
 
 # %% ../../nbs/A6_distributed.ipynb #a13e71d7
 def all_reduce_mean_(tensors: list[Tensor], world: World) -> list[Tensor]:
@@ -105,3 +89,53 @@ def gather_to_main(obj, world: World) -> list | None:
     out = [None] * world.size if world.main else None
     dist.gather_object(obj, out, dst=0)
     return out
+
+# %% ../../nbs/A6_distributed.ipynb #repl1cd
+class StepModule(torch.nn.Module):
+    "The step's task losses as a module's forward, so that DistributedDataParallel sees them made."
+    def __init__(self, step_loss: StepLoss):
+        super().__init__()
+        self.model, self.step_loss = step_loss.model, step_loss
+
+    def forward(self, batches: dict) -> dict:
+        return {t: self.step_loss(t, b) for t, b in batches.items()}
+
+
+class Replicas(OneProcess):
+    """Several processes (torchrun): other dropout masks on each; a separable method's losses go
+    through DistributedDataParallel (which also gives every process rank 0's initial weights and
+    averages the gradient of the summed loss); PCGrad and diagnostics average their own."""
+    def __init__(self, learn: 'Learner'):
+        super().__init__(learn)
+        torch.manual_seed(learn.cfg.seed + learn.world.rank)
+        ids = [learn.device.index] if learn.device.type == 'cuda' else None
+        self.ddp = DistributedDataParallel(StepModule(learn.step_loss), device_ids=ids,
+                                           find_unused_parameters=True)
+
+    @property
+    def through_ddp(self) -> bool: return self.learn.method.separable
+
+    def losses(self, batches):
+        return self.ddp(batches) if self.through_ddp else super().losses(batches)
+
+    def no_sync(self, last):  # with DDP, the gradients are averaged after the step's last part
+        return self.ddp.no_sync() if self.through_ddp and not last else contextlib.nullcontext()
+
+    def average_rest(self):
+        """Average what DDP did not: under DDP, the method's own parameters; without it, the
+        heads' and the method's, and the shared ones unless the method averaged its task
+        gradients itself (then it has this step's statistics)."""
+        learn = self.learn
+        if self.through_ddp: params = learn.method.parameters()
+        elif learn.method.averaged_itself: params = learn.specific
+        else: params = learn.shared + learn.specific
+        all_reduce_mean_([p.grad for p in params if p.grad is not None], learn.world)
+
+    def mean(self, values: dict) -> dict:
+        return mean_over(values, self.learn.world)
+
+    def anywhere(self, flag: bool) -> bool:
+        return any_process(flag, self.learn.world, self.learn.device)
+
+    def from_main(self, obj):
+        return from_main(obj, self.learn.world)
