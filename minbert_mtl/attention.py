@@ -5,14 +5,13 @@
 # %% ../nbs/02_attention.ipynb #ae135328
 from __future__ import annotations
 import math
-from contextlib import contextmanager
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
+from .tokenizer import Seam
 
 # %% auto #0
-__all__ = ['dropout', 'dropout_by', 'ATTENTION_IMPLS', 'plain_dropout', 'Seam', 'Dropout', 'attention', 'additive_mask',
-           'SelfAttention']
+__all__ = ['dropout', 'dropout_by', 'ATTENTION_IMPLS', 'plain_dropout', 'Dropout', 'attention', 'additive_mask', 'SelfAttention']
 
 # %% ../nbs/02_attention.ipynb #b685d594
 def plain_dropout(
@@ -25,25 +24,6 @@ def plain_dropout(
     return x * keep.to(x.device) / (1 - p)
 
 # %% ../nbs/02_attention.ipynb #drop3cd
-class Seam:
-    """A function whose implementation a block may swap: the lesson's `plain` one, or inside
-    `with seam.by(fn):` the function `fn` (an appendix's faster one, say), then `plain` again."""
-    def __init__(self, plain):
-        self.impls = [plain]
-
-    def __call__(self, *args, **kwargs):
-        return self.impls[-1](*args, **kwargs)
-
-    @contextmanager
-    def by(self, fn):
-        "Inside the block, calls go to `fn`."
-        self.impls.append(fn)
-        try:
-            yield fn
-        finally:
-            self.impls.remove(fn)
-
-
 dropout = Seam(plain_dropout)  # dropout(x, p, training): the implementation in use
 dropout_by = dropout.by  # with dropout_by(fn): every dropout of the model is fn(x, p, training)
 class Dropout(nn.Module):

@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import torch
 from safetensors.torch import save as safetensors_bytes
-from .attention import Seam
 from .bert import BertConfig, BertModel
 from .data import atomic_write
 from .data import TASKS, Encoded, bucket_batches
@@ -20,7 +19,7 @@ from .metrics import pearson
 from .model import MultitaskBERT, head_tasks
 from .pals import multitask_model
 from .pretrained import load_into, read_state_dict
-from .tokenizer import TOKENIZER_CONFIG, BertTokenizer
+from .tokenizer import TOKENIZER_CONFIG, BertTokenizer, Seam
 from tqdm.auto import tqdm
 
 # %% auto #0

@@ -4,15 +4,18 @@
 
 # %% ../nbs/R1_train.ipynb #0844d488
 from __future__ import annotations
-import contextlib, dataclasses, functools, json, shutil, sys, tempfile, time, warnings
+import argparse, contextlib, dataclasses, difflib, functools, json, shutil, sys, tempfile, time
+import warnings
 from pathlib import Path
 import torch
 from .callback.core import Callback
 from .callback.training import BestCheckpoint, EarlyStopping, GradStats, History
 from .callback.training import ProgressBar, Resume, SaveLast, SkipNonFinite, StepLog
 from .callback.training import StopOnSignal
-from .config import RECIPES, RESUME_FREE, TrainConfig, load_plugins, train_parser
+from fastcore.docments import docments
+from .config import ALIASES, RECIPES, RESUME_FREE, TrainConfig, plugin_options
 from .machinery.compiled import FusedAdamW, compile_encoder
+from .machinery.fast import FastAdamW, ascii_words
 from .machinery.distributed import Replicas, all_reduce_mean_, gather_to_main
 from .machinery.distributed import init_distributed, world_from_env
 from .machinery.dropout import FastDropout
@@ -23,14 +26,15 @@ from .learner import (Learner, OneProcess, Plan, RunState, World, build_model,
                                  load_data)
 from .machinery.machine import autocast, clock, gflops, resolve_device
 from .machinery.machine import resolve_precision, tune_malloc
-from .optimizer import AdamW
+from .options import _OneOf, parse_bool
 from .pretrained import resolve_pretrained
+from .tokenizer import words_of
 from .resume import Interrupted, NonFiniteError, load_state, rng_states, save_state
 from .resume import set_rng_states
 
 # %% auto #0
 __all__ = ['RUN_FILES', 'world_and_device', 'RunLearner', 'saved_config', 'read_config', 'one_line_warnings', 'callbacks_for',
-           'run', 'planned_examples', 'train_cli']
+           'run', 'planned_examples', 'FlagParser', 'train_parser', 'load_plugins', 'train_cli']
 
 # %% ../nbs/R1_train.ipynb #runl1cd
 def world_and_device(cfg: TrainConfig) -> tuple[World, torch.device, bool]:
@@ -49,10 +53,11 @@ def world_and_device(cfg: TrainConfig) -> tuple[World, torch.device, bool]:
 
 class RunLearner(Learner):
     """The Learner as `run()` trains: the lesson's loop, with the appendices in its seams: the
-    machine's device and precision (A1), compilation (A4), several processes (A6); and a run's
-    state saved and restored (A8)."""
+    tokenizer's shortcut (A2), the machine's device and precision (A1), compilation (A4), several
+    processes (A6); and a run's state saved and restored (A8)."""
     def __init__(self, cfg: TrainConfig, cbs=()):
-        super().__init__(cfg, cbs)
+        with words_of.by(ascii_words):  # the data tokenized by the shortcut (A2)
+            super().__init__(cfg, cbs)
         self.method.average = functools.partial(all_reduce_mean_, world=self.world)
 
     def place(self):
@@ -69,7 +74,7 @@ class RunLearner(Learner):
         return model
 
     def optimizer_kind(self) -> type:
-        return FusedAdamW if self.cfg.compile else AdamW
+        return FusedAdamW if self.cfg.compile else FastAdamW
 
     def processes(self) -> OneProcess:
         return Replicas(self) if self.world.size > 1 else OneProcess(self)
@@ -78,8 +83,8 @@ class RunLearner(Learner):
         return autocast(self.device, self.precision)
 
     def save(self):
-        """The resumable state, in out_dir/last, written by the main process (the others hold the same
-        weights) with every process's random state (each draws its own dropout masks)."""
+        """The resumable state, in out_dir/last, written by the main process (the others hold the
+        same weights) with every process's random state (each draws its own dropout masks)."""
         rngs = gather_to_main(rng_states(aux=self.aux_gen), self.world)
         if not self.world.main: return
         self.state.elapsed = self.state.seconds()
@@ -87,7 +92,8 @@ class RunLearner(Learner):
             'config': self.cfg.to_dict(), 'run': dataclasses.asdict(self.state),
             'model': self.model.state_dict(), 'optimizer': self.opt.state_dict(),
             'method': [p.detach() for p in self.method.parameters()],
-            'regularizers': self.step_loss.state_dict(), 'rng': rngs, 'world_size': self.world.size})
+            'regularizers': self.step_loss.state_dict(), 'rng': rngs,
+            'world_size': self.world.size})
 
     def restore(self, saved: dict):
         "Load a saved state into the model, optimizer, method, regularizers, generators and state."
@@ -270,6 +276,120 @@ def planned_examples(cfg: TrainConfig) -> dict[str, int]:
             st.advance(steps)
         st.next_epoch()
     return seen
+
+# %% ../nbs/R1_train.ipynb #cfg7cdc6ed5
+_METAVARS = {'parse_bool': 'BOOL', 'int': 'N', 'float': 'X', 'str': 'TEXT', 'task_list': 'TASKS'}
+
+
+def _optional(kind):
+    "A parser of `kind` that also reads 'none' as None (for fields whose default may be None)."
+
+    def parse(s: str):
+        return None if s.strip().lower() == 'none' else kind(s)
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
+def _field_parser(f: dataclasses.Field):
+    "How a command-line string becomes the field's value, read off the field's type."
+    t = str(f.type)
+    kinds = (('bool', parse_bool), ('int', int), ('float', float))
+    kind = next((k for name, k in kinds if t.startswith(name)), str)
+    return _optional(kind) if 'None' in t else kind
+
+
+# the Hugging Face Trainer's spellings that users type, as aliases of the fields
+
+class FlagParser(argparse.ArgumentParser):
+    """No abbreviations (`--epoch` is not `--epochs`); an error in two lines, not the whole usage:
+    what is wrong (an unknown flag with the nearest known ones), and where the flags are listed."""
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, allow_abbrev=False, **kw)
+
+    def error(self, message: str):
+        if message.startswith('unrecognized arguments'):  # not a known flag's missing/bad value
+            flags = [s for a in self._actions for s in a.option_strings if s.startswith('--')]
+            typed = [w.split('=')[0] for w in message.split() if w.startswith('--')]
+            near = [m for w in typed for m in difflib.get_close_matches(w, flags, 3)]
+            if near: message += f" (did you mean {' or '.join(dict.fromkeys(near))}?)"
+        self.exit(2, f'{self.prog}: error: {message}\n{self.prog} --help lists every flag\n')
+
+
+def _metavar(allowed, parse) -> str:
+    "A choice shows its choices ({a,b,c}); the others their kind."
+    if isinstance(allowed, _OneOf):
+        return '{' + ','.join(str(v).lower() for v in allowed.allowed) + '}'
+    return _METAVARS.get(getattr(parse, '__name__', ''), 'VALUE')
+
+
+def train_parser() -> argparse.ArgumentParser:
+    """`minbert_train`'s options: --recipe, --resume, and one per `TrainConfig` field (its comment:
+    help), with the Hugging Face spellings of `ALIASES`."""
+    what = 'Fine-tune on the course tasks and print the dev metrics of the best epoch.'
+    p = FlagParser(prog='minbert_train', description=what)
+    p.add_argument(
+        '--recipe',
+        default='default',
+        choices=list(RECIPES),
+        help="preset: 'default' (1 round-robin epoch), 'full' or 'smoke'; flags override",
+    )
+    p.add_argument('--resume', action='store_true',
+                   help='continue the interrupted run in out_dir, with its settings (flags win)')
+    p.add_argument('--config', metavar='FILE', help="a saved run's settings to start from: its "
+                   'best/config.json, or a JSON of the fields (flags override)')
+    p.add_argument('--plugin', metavar='FILE', action='append', help='a Python file that registers '
+                   'tasks, schedules, methods or regularizers (their options become flags); '
+                   'repeat it for several')
+    helps = docments(TrainConfig)
+    for f in dataclasses.fields(TrainConfig):
+        if f.name == 'options': continue  # each option is a flag of its own, below
+        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+        extra = {'nargs': '?', 'const': True} if str(f.type) == 'bool' else {}  # --flag means true
+        parse = _field_parser(f)
+        p.add_argument(
+            f'--{f.name}',
+            *ALIASES.get(f.name, ()),
+            dest=f.name,
+            type=parse,
+            default=None,
+            metavar=_metavar(f.metadata.get('allowed'), parse),
+            help=f'{helps[f.name]} (default: {default})',
+            **extra,
+        )
+    _option_flags(p)
+    return p
+
+
+def _option_flags(p: argparse.ArgumentParser):
+    "A flag for each registered plug-in's option, from its record (help, check, parse)."
+    for o in plugin_options().values():
+        parse = _optional(o.parse) if o.default is None else o.parse
+        extra = {'nargs': '?', 'const': True} if o.parse is parse_bool else {}
+        metavar = _metavar(getattr(o.spec, 'metadata', {}).get('allowed'), o.parse)
+        p.add_argument(f'--{o.name}', dest=o.name, type=parse, default=None, metavar=metavar,
+                       help=f'{o.help} (default: {o.default})', **extra)
+
+
+def load_plugins(argv: list[str] | None = None) -> list[str]:
+    """Import the files named by `--plugin` in `argv` (the command line by default), and the
+    installed packages' `minbert_mtl.plugins` entry points: what they register (tasks, schedules,
+    methods, regularizers) is then known, with its flags. The files loaded."""
+    import importlib.metadata, importlib.util, sys
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument('--plugin', action='append', default=[])
+    files = pre.parse_known_args(sys.argv[1:] if argv is None else argv)[0].plugin
+    for ep in importlib.metadata.entry_points(group='minbert_mtl.plugins'): ep.load()
+    for f in files:
+        path = Path(f).expanduser()
+        if not path.is_file(): raise SystemExit(f'--plugin {f}: no such file')
+        name = f'minbert_plugin_{path.stem}'
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return files
 
 # %% ../nbs/R1_train.ipynb #7cdc6ed5
 def _cli_settings(recipe: str, config: str | None, resume: bool, given: dict) -> dict:

@@ -10,7 +10,8 @@ from ..data import TASKS, overall_of
 from ..inference import plain_warnings
 from ..methods import METHODS
 from ..schedules import SCHEDULES
-from ..config import RECIPES, TrainConfig, load_plugins, plugin_options, train_parser
+from ..config import RECIPES, TrainConfig, plugin_options
+from ..train import load_plugins, train_parser
 from ..options import task_list
 from ..train import planned_examples, run
 

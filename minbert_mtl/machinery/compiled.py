@@ -8,7 +8,7 @@ import functools, warnings
 import torch
 from torch import Tensor
 from ..bert import BertModel, run_layers
-from ..optimizer import AdamW
+from .fast import FastAdamW
 
 # %% auto #0
 __all__ = ['compile_problem', 'can_compile', 'compile_encoder', 'uncompile_encoder', 'fused_update', 'FusedAdamW']
@@ -58,8 +58,8 @@ def fused_update(p: Tensor, g: Tensor, m: Tensor, v: Tensor, b1: float, b2: floa
     p.mul_(decay)  # decoupled weight decay
 
 
-class FusedAdamW(AdamW):
-    "`AdamW` whose per-parameter update is compiled; AdamW's own where compiling is not possible."
+class FusedAdamW(FastAdamW):
+    "`AdamW` whose per-parameter update is compiled; `FastAdamW`'s where compiling is not possible."
 
     def __init__(self, params, **kwargs):
         super().__init__(params, **kwargs)
