@@ -275,7 +275,7 @@ def problems(page: Path, dom: str) -> list[str]:
         if bad in text:
             found.append(f'{what}: ...{text[max(0, text.index(bad) - 60):text.index(bad) + 40]!r}')
     code = visible_text(''.join(re.findall(r'<pre\b.*?</pre>', dom, re.S)))
-    if 'BEGIN HIDDEN TESTS' in code:
+    if re.search(r'^\s*### BEGIN HIDDEN TESTS', code, re.M):  # a marker line, not a string
         found.append('nbgrader markers in the code')
     if '$' in page.read_text() and 'MathJax' not in dom:
         found.append('formulas not typeset (no MathJax in the page after it ran)')
