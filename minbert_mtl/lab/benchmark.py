@@ -12,17 +12,17 @@ import torch.nn.functional as F
 from fastcore.script import call_parse
 from ..attention import dropout_by
 from ..machinery.dropout import dropout
+from ..machinery.fast import FastAdamW, ascii_words
 from ..bert import BertModel
 from ..data import TASKS, bucket_batches, course_file, encode_examples, load_examples
 from ..data import make_batch, padded_tokens, random_batches
 from ..data import find_data_dir
 from ..methods import make_method
 from ..model import MultitaskBERT, task_loss
-from ..optimizer import AdamW
 from ..machinery.prepacked import prepacked
 from ..pretrained import resolve_pretrained
 from ..smart import smart_regularizer
-from ..tokenizer import BertTokenizer
+from ..tokenizer import BertTokenizer, words_of
 from ..machinery.machine import clock, cpu_name, interleaved, matmul_flops
 from ..machinery.machine import provenance, tune_malloc
 
@@ -126,7 +126,7 @@ def bench_training(kit, naive, ref, batches: list[dict], rounds: int = 5) -> dic
         'kit_naive': (naive, naive.predict),
         'reference': (ref, ref.forward),
     }
-    opts = {k: AdamW(trainable(m), lr=1e-5) for k, (m, _) in models.items() if k != 'reference'}
+    opts = {k: FastAdamW(trainable(m), lr=1e-5) for k, (m, _) in models.items() if k != 'reference'}
     opts['reference'] = torch.optim.AdamW(trainable(ref), lr=1e-5)  # PyTorch's, as a learner would
     for mode in ('fwd_bwd', 'step', 'inference'):
         times = {k: 0.0 for k in models}
@@ -188,7 +188,7 @@ def bench_bucketing(
         'bucketed': bucket_batches(enc.lengths(), batch_size, generator=gen())[:n_batches],
         'random': random_batches(len(enc), batch_size, gen())[:n_batches],
     }
-    opt = AdamW(model.parameters(), lr=1e-5)
+    opt = FastAdamW(model.parameters(), lr=1e-5)
     model.train()
     times, toks = {k: 0.0 for k in sets}, {k: 0 for k in sets}
     for i in range(n_batches):
@@ -230,7 +230,7 @@ def bench_overheads(model, batches: dict, rounds: int = 3) -> dict:
     """Seconds of a parallel step (one batch per task): plain sum, PCGrad, and SMART (K=1) on every
     task."""
     shared, specific = model.shared_parameters(), model.task_parameters()
-    opt = AdamW(model.parameters(), lr=1e-5)
+    opt = FastAdamW(model.parameters(), lr=1e-5)
     model.train()
     gen = torch.Generator().manual_seed(0)
 
@@ -278,7 +278,7 @@ def bench_flops(model, batches: list[dict], peak: float, rounds: int = 5) -> dic
         for b in batches:
             F.cross_entropy(model.predict(b), b['labels']).backward()
     model.zero_grad(set_to_none=True)
-    flops, opt = fc.get_total_flops(), AdamW(model.parameters(), lr=1e-5)
+    flops, opt = fc.get_total_flops(), FastAdamW(model.parameters(), lr=1e-5)
     fns = [step_fns(model, model.predict, b, b['labels'], opt) for b in batches]
     seconds = {
         mode: sum(interleaved({i: f[j] for i, f in enumerate(fns)}, rounds=rounds).values())
@@ -305,7 +305,7 @@ def profile_step(model, batches: dict) -> dict:
     matrix products and of the word-embedding gradient."""
     from torch.profiler import profile, record_function
 
-    opt = AdamW(trainable(model), lr=1e-5)
+    opt = FastAdamW(trainable(model), lr=1e-5)
     model.train()
 
     def step():
@@ -374,10 +374,10 @@ def benchmark(
            'provenance': provenance(),  # the commit, and the load: was the machine alone?
            'pretrained': pretrained, 'batch_size': batch_size}
     res['machine']['matmul_gflops_start'] = matmul_flops() / 1e9
-    with tempfile.TemporaryDirectory() as cache:
+    with tempfile.TemporaryDirectory() as cache, words_of.by(ascii_words):  # as runs tokenize
         sents = [s for x in examples['sst'].texts[:3000] for s in x]
         res['tokenizer'] = bench_tokenizer(files.folder, sents, examples['sst'], cache)
-    enc = {t: encode_examples(e, tok, 128) for t, e in examples.items()}
+        enc = {t: encode_examples(e, tok, 128) for t, e in examples.items()}
     res['padding'] = bench_padding(enc, batch_size)
     with dropout_by(dropout):  # the kit drops as a run does (its FastDropout callback)
         kit, naive, ref = kit_and_reference(files.folder)
