@@ -8,7 +8,7 @@ import os, shutil, tempfile, urllib.error, urllib.request
 from pathlib import Path
 from fastcore.script import call_parse
 from tqdm.auto import tqdm
-from .data import (DATA_ENV, MULTITASK_FILES, REPO_DATA, _missing, _shown, atomic_write,
+from .data import (DATA_ENV, MULTITASK_FILES, REPO_DATA, _missing, atomic_write,
                               find_data_dir, umask)
 
 # %% auto #0

@@ -10,8 +10,7 @@ import numpy as np
 import torch
 from safetensors.torch import save as safetensors_bytes
 from .bert import BertConfig, BertModel
-from .data import atomic_write
-from .data import TASKS, Encoded, bucket_batches
+from .data import TASKS, Encoded, atomic_write, bucket_batches
 from .data import make_batch, to_device
 from .metrics import accuracy, balanced_accuracy, binary_f1, confusion_matrix, macro_f1
 from .data import overall_of

@@ -22,14 +22,14 @@ from .machinery.dropout import FastDropout
 from .machinery.prepacked import FastInference
 from .evaluate import CHECKPOINT_KEY
 from .inference import one_line, plain_warnings
-from .learner import (Learner, OneProcess, Plan, RunState, World, build_model,
-                                 load_data)
+from .learner import (Learner, NonFiniteError, OneProcess, Plan, RunState, World,
+                                 build_model, load_data)
 from .machinery.machine import autocast, clock, gflops, resolve_device
 from .machinery.machine import resolve_precision, tune_malloc
 from .options import _OneOf, parse_bool
 from .pretrained import resolve_pretrained
 from .tokenizer import words_of
-from .resume import Interrupted, NonFiniteError, load_state, rng_states, save_state
+from .resume import Interrupted, load_state, rng_states, save_state
 from .resume import set_rng_states
 
 # %% auto #0

@@ -7,9 +7,9 @@ from __future__ import annotations
 import math
 import torch
 import torch.nn.functional as F
-from torch import nn, Tensor
+from torch import Tensor
 from .. import attention
-from ..attention import Dropout, dropout_by
+from ..attention import Dropout  # the lesson's module, as it was imported from here
 from ..callback.core import Swap
 
 # %% auto #0
