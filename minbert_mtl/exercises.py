@@ -209,7 +209,7 @@ def _grade(cell: dict, solution: bool, grade_id: str) -> None:
 
 
 def student_notebook(nb: dict, name: str, modules, how: str = 'stub') -> dict:
-    "The student version of solution notebook `nb` (file `name`); `modules`: exercise modules."
+    "The student version of solution notebook `nb` (file `name`); `modules`: those of `answers`."
     nb = copy.deepcopy(nb)
     current, n = None, 0
     for c in nb['cells']:
@@ -238,8 +238,7 @@ def write_exercises(out, nbs=None, how: str = 'stub', names=NOTEBOOKS) -> list[P
     if not nbs.is_dir():
         raise FileNotFoundError(f'{nbs}: no notebooks folder; pass the one of the repository')
     books = {n: json.loads((nbs / f'{n}.ipynb').read_text()) for n in names}
-    modules = {default_exp(b) for b in books.values()
-               if any(exercises_in(_source(c)) for c in b['cells'])}
+    modules = {default_exp(b) for b in books.values()}
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
