@@ -4,14 +4,15 @@
 
 # %% ../nbs/02_attention.ipynb #ae135328
 from __future__ import annotations
-import math
+import math, statistics, time
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from .tokenizer import Seam
 
 # %% auto #0
-__all__ = ['dropout', 'dropout_by', 'ATTENTION_IMPLS', 'plain_dropout', 'Dropout', 'attention', 'additive_mask', 'SelfAttention']
+__all__ = ['dropout', 'dropout_by', 'ATTENTION_IMPLS', 'plain_dropout', 'Dropout', 'attention', 'additive_mask', 'SelfAttention',
+           'matmul_flops']
 
 # %% ../nbs/02_attention.ipynb #b685d594
 def plain_dropout(
@@ -101,19 +102,28 @@ class SelfAttention(nn.Module):
         B, h, T, d = y.shape
         return y.transpose(1, 2).reshape(B, T, h * d)
 
-    def forward(self, x: Tensor, mask: Tensor | None = None, first_only: bool = False) -> Tensor:
-        """x (B, T, H), additive mask (B, 1, 1, T) -> (B, T, H); with `first_only` the first
-        position's output alone, (B, 1, H): it still attends to all T keys."""
-        # the positions that ask (B, Tq, H); a strided view would take another matmul kernel when
-        # gradients are needed, and the numbers would depend on it
-        xq = x[:, :1].contiguous() if first_only else x
-        q = self.heads(self.query(xq))  # (B, h, Tq, d)
-        k = self.heads(self.key(x))
-        v = self.heads(self.value(x))
+    def attend(self, q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None = None) -> Tensor:
+        "Queries (B, h, Tq, d) attend to keys and values (B, h, T, d): (B, h, Tq, d)"
         p = self.dropout if self.training else 0.0
-        fusable = p == 0 or x.device.type != 'cpu'  # CPU kernels cannot fuse dropout
+        fusable = p == 0 or q.device.type != 'cpu'  # CPU kernels cannot fuse dropout
         if self.impl == 'sdpa' and fusable:
-            out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=p)
-        else:
-            out, _ = attention(q, k, v, mask, p, self.training)  # (B, h, T, d)
-        return self.merge(out)  # (B, Tq, H)
+            return F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=p)
+        return attention(q, k, v, mask, p, self.training)[0]
+
+    def forward(self, x: Tensor, mask: Tensor | None = None) -> Tensor:
+        "x (B, T, H), additive mask (B, 1, 1, T) -> (B, T, H)"
+        q, k, v = self.heads(self.query(x)), self.heads(self.key(x)), self.heads(self.value(x))
+        return self.merge(self.attend(q, k, v, mask))  # (B, T, H)
+
+# %% ../nbs/02_attention.ipynb #cost1cd
+def matmul_flops(n: int = 1536, repeats: int = 10) -> float:
+    """This machine's fp32 matmul speed in FLOP/s: the median time of `repeats` products of two
+    n x n matrices (2 n^3 operations each)."""
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    a @ b  # the first product pays for setting up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        a @ b
+        times.append(time.perf_counter() - start)
+    return 2 * n**3 / statistics.median(times)

@@ -138,10 +138,9 @@ class BertAttention(nn.Module):
         )
         self.output = BertSelfOutput(c)
 
-    def forward(self, x: Tensor, mask: Tensor | None, first_only: bool = False) -> Tensor:
-        "(B, T, H) -> (B, T, H); with `first_only` (B, 1, H), the first position's output"
-        residual = x[:, :1] if first_only else x
-        return self.output(self.self(x, mask, first_only), residual)
+    def forward(self, x: Tensor, mask: Tensor | None) -> Tensor:
+        "(B, T, H) -> (B, T, H)"
+        return self.output(self.self(x, mask), x)
 
 
 class BertIntermediate(nn.Module):
@@ -173,9 +172,9 @@ class BertLayer(nn.Module):
         self.intermediate = BertIntermediate(c)
         self.output = BertOutput(c)
 
-    def forward(self, x: Tensor, mask: Tensor | None, first_only: bool = False) -> Tensor:
-        h = self.attention(x, mask, first_only)  # (B, T, H), or (B, 1, H) with first_only
-        return self.output(self.intermediate(h), h)  # (B, T, H) or (B, 1, H)
+    def forward(self, x: Tensor, mask: Tensor | None) -> Tensor:
+        h = self.attention(x, mask)  # (B, T, H)
+        return self.output(self.intermediate(h), h)  # (B, T, H)
 
 
 class BertEncoder(nn.Module):
@@ -195,10 +194,10 @@ class BertPooler(nn.Module):
         return torch.tanh(self.dense(h[:, 0]))  # (B, H)
 
 # %% ../nbs/03_bert.ipynb #692c8ea0
-def run_layers(layers: nn.ModuleList, x: Tensor, mask: Tensor, first_only: bool = False) -> Tensor:
-    "x (B, T, H) through the layers in turn; with `first_only` the last one computes position 0."
-    for i, layer in enumerate(layers):
-        x = layer(x, mask, first_only and i == len(layers) - 1)  # (B, T, H)
+def run_layers(layers: nn.ModuleList, x: Tensor, mask: Tensor) -> Tensor:
+    "x (B, T, H) through the layers in turn."
+    for layer in layers:
+        x = layer(x, mask)  # (B, T, H)
     return x
 
 
@@ -234,10 +233,9 @@ class BertModel(nn.Module):
         x: Tensor,
         attention_mask: Tensor,
         output_hidden_states: bool = False,
-        first_only: bool = False,
     ) -> dict:
         """Embeddings (B, T, H) and mask (B, T) -> `last_hidden_state` (B, T, H), `pooler_output`
-        (B, H). With `first_only` the last layer computes position 0 alone: (B, 1, H)."""
+        (B, H)."""
         mask = additive_mask(attention_mask, x.dtype)  # (B, 1, 1, T)
         if output_hidden_states:
             states = [x]
@@ -245,7 +243,7 @@ class BertModel(nn.Module):
                 states.append(layer(states[-1], mask))  # (B, T, H)
             x = states[-1]
         else:
-            x = self.run_layers(self.encoder.layer, x, mask, first_only)
+            x = self.run_layers(self.encoder.layer, x, mask)
         out = {'last_hidden_state': x, 'pooler_output': self.pooler(x)}
         if output_hidden_states:
             out['hidden_states'] = states

@@ -4,10 +4,11 @@
 
 # %% ../nbs/19_config.ipynb #conf0003
 from __future__ import annotations
-import dataclasses, difflib, functools
+import dataclasses, difflib, functools, os
 from dataclasses import dataclass, field
+from pathlib import Path
 from .attention import ATTENTION_IMPLS
-from .data import DEFAULT_CACHE, TASKS
+from .data import TASKS
 from .evaluate import MODEL_OPTIONS, PRECISIONS
 from .methods import METHODS
 from .model import HEAD_ACTIVATIONS, HEADS, MODEL_PAIR_MODES, POOLINGS, head_tasks
@@ -16,8 +17,8 @@ from .schedules import SCHEDULES
 from .steploss import REGULARIZERS
 
 # %% auto #0
-__all__ = ['OPTIONS', 'DEVICES', 'TRAIN_PRECISIONS', 'ALIASES', 'PARA_LOSSES', 'RESUME_FREE', 'RECIPES', 'plugin_options',
-           'TrainConfig']
+__all__ = ['OPTIONS', 'DEVICES', 'TRAIN_PRECISIONS', 'ALIASES', 'PARA_LOSSES', 'DEFAULT_CACHE', 'RESUME_FREE', 'RECIPES',
+           'plugin_options', 'TrainConfig']
 
 # %% ../nbs/19_config.ipynb #6577bf6b
 OPTIONS = ('finetune', 'pretrain')
@@ -28,6 +29,8 @@ ALIASES = {'lr': ('--learning_rate',), 'epochs': ('--num_train_epochs',),
            'out_dir': ('--output_dir',), 'batch_size': ('--per_device_train_batch_size',),
            'max_length': ('--max_seq_length',)}
 PARA_LOSSES = ('bce', 'mnr', 'bce+mnr')
+# where run() keeps the word pieces of the files it read (appendix A7_files)
+DEFAULT_CACHE = Path(os.environ.get('MINBERT_CACHE', Path.home() / '.cache' / 'minbert_mtl'))
 
 
 def plugin_options() -> dict:
@@ -116,7 +119,7 @@ class TrainConfig:
     keep_last: bool = True              # keep out_dir/last (to train on from) after the last epoch
     overwrite: bool = False             # a new run may replace the run already in out_dir
     skip_nonfinite: bool = False        # skip (and count) a non-finite step instead of stopping
-    cache_dir: str | None = str(DEFAULT_CACHE)  # tokenized-data cache; None: no cache
+    cache_dir: str | None = str(DEFAULT_CACHE)  # run()'s word-piece cache; None: none
     progress: bool = True               # tqdm bars
     # the plug-ins' settings (each schedule's, method's and regularizer's `options`), by name;
     # given as keywords like the fields: TrainConfig(smart_tasks='sst', pcgrad_reduction='mean')

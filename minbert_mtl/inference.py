@@ -8,7 +8,9 @@ import argparse, re
 from pathlib import Path
 import torch
 from fastcore.script import Param, call_parse
+from .config import DEFAULT_CACHE
 from .data import TASKS, Encoded, encode_examples, load_examples
+from .datadir import cached_encoding
 from .evaluate import (evaluate_sets, load_checkpoint, predict_task, predicting,
                                   raw_outputs, write_predictions)
 from .machinery.prepacked import fast_predicting
@@ -50,9 +52,9 @@ def evaluate_files(
     model, tok, cfg = load_checkpoint(checkpoint, device)
     # the batches of training's evaluation, so that the numbers are identical
     batch_size = batch_size or cfg.get('eval_batch_size', 128)
-    kw = {} if cache_dir == 'default' else {'cache_dir': cache_dir}
+    encode = cached_encoding(DEFAULT_CACHE if cache_dir == 'default' else cache_dir)
     sets = {
-        t: encode_examples(load_examples(p, t), tok, cfg['max_length'], **kw)
+        t: encode(load_examples(p, t), tok, cfg['max_length'])
         for t, p in _model_files(model, task_files(files, **paths)).items()
     }
     precision = _precision(cfg, precision)

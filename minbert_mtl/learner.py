@@ -145,7 +145,7 @@ def load_data(cfg: TrainConfig, dev: bool = True) -> tuple[Path, BertTokenizer, 
     tok = BertTokenizer.from_pretrained(cfg.pretrained)
     def encoded(task, split):
         examples = load_examples(course_file(data_dir, task, split), task)
-        return encode_examples(examples, tok, cfg.max_length, cfg.cache_dir)
+        return encode_examples(examples, tok, cfg.max_length)
     train = _kept(cfg, {t: encoded(t, 'train') for t in cfg.tasks})
     return data_dir, tok, train, {t: encoded(t, 'dev') for t in cfg.tasks if dev}
 

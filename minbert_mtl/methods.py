@@ -11,7 +11,7 @@ from .pcgrad import conflict_stats, pcgrad_update
 
 # %% auto #0
 __all__ = ['METHODS', 'task_gradients', 'set_flat_grad', 'GradMethod', 'SumMethod', 'UncertaintyWeighting', 'PCGradMethod',
-           'register_method', 'make_method']
+           'register_method', 'make_method', 'tiny_problem']
 
 # %% ../nbs/14_methods.ipynb #e34aff4a
 def task_gradients(
@@ -209,3 +209,18 @@ def make_method(name: str, tasks, **kw) -> GradMethod:
         return METHODS[name](tasks, **kw)
     except TypeError as e:
         raise ValueError(f'method {name!r}: {e}') from None
+
+# %% ../nbs/14_methods.ipynb #tprob1cd
+def tiny_problem(seed=0):
+    """Two tasks on one shared layer: `(shared, head_a, head_b, losses)`, where `losses(rows)` is
+    {task: mean squared error} over those rows of a batch of 16 (the gradient methods' tests)."""
+    torch.manual_seed(seed)
+    shared, h1, h2 = torch.nn.Linear(4, 6), torch.nn.Linear(6, 1), torch.nn.Linear(6, 1)
+    x = torch.randn(16, 4)
+    y1, y2 = x.sum(1, keepdim=True), -2 * x[:, :1]
+
+    def losses(rows=slice(None)):  # the mean losses over these rows of the batch
+        z = torch.tanh(shared(x[rows]))
+        return {'a': ((h1(z) - y1[rows]) ** 2).mean(), 'b': ((h2(z) - y2[rows]) ** 2).mean()}
+
+    return shared, h1, h2, losses

@@ -9,10 +9,12 @@ import torch.nn.functional as F
 from torch import nn, Tensor
 from .bert import BertModel
 from .data import TASKS, Task
+from .tokenizer import Seam
 
 # %% auto #0
-__all__ = ['POOLINGS', 'MODEL_PAIR_MODES', 'HEADS', 'HEAD_ACTIVATIONS', 'HEAD_TASKS', 'pool', 'mlp', 'head_tasks',
-           'identity_linear', 'MultitaskBERT', 'class_weights', 'task_loss', 'mnr_loss', 'train_plain']
+__all__ = ['POOLINGS', 'MODEL_PAIR_MODES', 'HEADS', 'HEAD_ACTIVATIONS', 'HEAD_TASKS', 'encoded', 'pool', 'mlp', 'head_tasks',
+           'identity_linear', 'encoder_outputs', 'MultitaskBERT', 'class_weights', 'task_loss', 'mnr_loss',
+           'train_plain']
 
 # %% ../nbs/07_multitask.ipynb #dd88a04b
 POOLINGS = ('cls', 'pooler', 'mean')
@@ -94,6 +96,14 @@ def identity_linear(n: int) -> nn.Linear:
         layer.weight.copy_(torch.eye(n))
         layer.bias.zero_()
     return layer
+
+# %% ../nbs/07_multitask.ipynb #enc1cd
+def encoder_outputs(bert: BertModel, x: Tensor, mask: Tensor, pooling: str) -> dict:
+    "The encoder's outputs for embeddings x (B, T, H) and mask (B, T), for vectors by `pooling`."
+    return bert.encode(x, mask)
+
+
+encoded = Seam(encoder_outputs)  # encoded(bert, x, mask, pooling): what the model pools
 
 # %% ../nbs/07_multitask.ipynb #4df7ec30
 class MultitaskBERT(nn.Module):
@@ -177,7 +187,7 @@ class MultitaskBERT(nn.Module):
         if x is None:
             x = self.bert.embed(inputs['input_ids'], inputs.get('token_type_ids'))
         if self.adapters is None:
-            out = self.bert.encode(x, mask, first_only=self.pooling != 'mean')  # cls, pooler
+            out = encoded(self.bert, x, mask, self.pooling)
         else:
             out = self.adapters.encode(self.bert, x, mask, task)
         v = pool(out, mask, self.pooling)  # (B, H)

@@ -4,17 +4,19 @@
 
 # %% ../nbs/04_pretrained.ipynb #e5d27948
 from __future__ import annotations
+import json
 from pathlib import Path
 import torch
 from torch import nn
-from safetensors.torch import load_file
+from safetensors.torch import load_file, save_file
 from fastcore.basics import patch
 from .bert import BertConfig, BertModel
-from .tokenizer import KNOWN_MODELS, WEIGHT_FILES, PretrainedFiles, resolve_pretrained
+from .tokenizer import (KNOWN_MODELS, SPECIAL_TOKENS, WEIGHT_FILES, PretrainedFiles,
+                                   resolve_pretrained)
 
 # %% auto #0
 __all__ = ['IGNORED_PREFIXES', 'IGNORED_KEYS', 'read_state_dict', 'hf_to_ours', 'WeightsMismatchError', 'load_into',
-           'load_weights']
+           'load_weights', 'tiny_pretrained']
 
 # %% ../nbs/04_pretrained.ipynb #94561b5a
 IGNORED_PREFIXES = ('cls.',)  # pretraining heads (MLM, NSP)
@@ -97,3 +99,24 @@ def from_pretrained(cls: BertModel, name_or_dir: str | Path = 'all-MiniLM-L6-v2'
     model = cls(BertConfig.from_json_file(files.config_file, **overrides))
     load_weights(model, files.weights_file)
     return model
+
+# %% ../nbs/04_pretrained.ipynb #tiny1cd
+def tiny_pretrained(folder: Path, seed=0) -> Path:
+    "A random tiny BERT saved as a Hugging Face folder."
+    words = [f'w{i}' for i in range(40)]
+    cfg = BertConfig(
+        vocab_size=len(SPECIAL_TOKENS) + 40,
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=64,
+    )
+    torch.manual_seed(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    save_file(BertModel(cfg).state_dict(), folder / 'model.safetensors')
+    (folder / 'config.json').write_text(
+        json.dumps({k: v for k, v in cfg.to_dict().items() if k != 'attn_impl'})
+    )
+    (folder / 'vocab.txt').write_text('\n'.join(list(SPECIAL_TOKENS) + words))
+    return folder

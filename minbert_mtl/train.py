@@ -15,11 +15,13 @@ from .callback.training import StopOnSignal
 from fastcore.docments import docments
 from .config import ALIASES, RECIPES, RESUME_FREE, TrainConfig, plugin_options
 from .machinery.compiled import FusedAdamW, compile_encoder
-from .machinery.fast import FastAdamW, ascii_words
+from .machinery.fast import ClsOnly, FastAdamW, ascii_words
 from .machinery.distributed import Replicas, all_reduce_mean_, gather_to_main
 from .machinery.distributed import init_distributed, world_from_env
 from .machinery.dropout import FastDropout
 from .machinery.prepacked import FastInference
+from .data import encode_examples
+from .datadir import cached_encoding
 from .evaluate import CHECKPOINT_KEY
 from .inference import one_line, plain_warnings
 from .learner import (Learner, NonFiniteError, OneProcess, Plan, RunState, World,
@@ -33,8 +35,8 @@ from .resume import Interrupted, load_state, rng_states, save_state
 from .resume import set_rng_states
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'world_and_device', 'RunLearner', 'saved_config', 'read_config', 'one_line_warnings', 'callbacks_for',
-           'run', 'planned_examples', 'FlagParser', 'train_parser', 'load_plugins', 'train_cli']
+__all__ = ['RUN_FILES', 'world_and_device', 'run_encoding', 'RunLearner', 'saved_config', 'read_config', 'one_line_warnings',
+           'callbacks_for', 'run', 'planned_examples', 'FlagParser', 'train_parser', 'load_plugins', 'train_cli']
 
 # %% ../nbs/R1_train.ipynb #runl1cd
 def world_and_device(cfg: TrainConfig) -> tuple[World, torch.device, bool]:
@@ -51,12 +53,20 @@ def world_and_device(cfg: TrainConfig) -> tuple[World, torch.device, bool]:
     return world, device, init_distributed(world, device.type)
 
 
+@contextlib.contextmanager
+def run_encoding(cfg: TrainConfig):
+    """Inside the block the data is encoded as a run encodes it: its words by the ASCII shortcut
+    (appendix A2), its word pieces kept in `cfg.cache_dir` (A7)."""
+    with words_of.by(ascii_words), encode_examples.by(cached_encoding(cfg.cache_dir)):
+        yield
+
+
 class RunLearner(Learner):
     """The Learner as `run()` trains: the lesson's loop, with the appendices in its seams: the
-    tokenizer's shortcut (A2), the machine's device and precision (A1), compilation (A4), several
-    processes (A6); and a run's state saved and restored (A8)."""
+    tokenizer's shortcut (A2) and token cache (A7), the machine's device and precision (A1),
+    compilation (A4), several processes (A6); and a run's state saved and restored (A8)."""
     def __init__(self, cfg: TrainConfig, cbs=()):
-        with words_of.by(ascii_words):  # the data tokenized by the shortcut (A2)
+        with run_encoding(cfg):
             super().__init__(cfg, cbs)
         self.method.average = functools.partial(all_reduce_mean_, world=self.world)
 
@@ -219,11 +229,12 @@ def _report(learn: Learner, started: float):
 
 
 def callbacks_for(cfg: TrainConfig, saved: dict | None = None) -> list[Callback]:
-    """What a run does around its steps: drop with the fast masks (appendix A3), predict in its
-    precision with prepacked weights (A5), resume and save its state, keep the best checkpoint,
+    """What a run does around its steps: drop with the fast masks (appendix A3), compute the
+    last layer for [CLS] alone where the model reads that (A2), predict in its precision with
+    prepacked weights (A5), resume and save its state, keep the best checkpoint,
     log, show progress, stop on a signal or early, skip non-finite steps if asked."""
-    cbs = [FastDropout(), FastInference(), SaveLast(), History(), BestCheckpoint(), StepLog(),
-           ProgressBar(), GradStats(), StopOnSignal(), EarlyStopping(cfg.patience)]
+    cbs = [FastDropout(), ClsOnly(), FastInference(), SaveLast(), History(), BestCheckpoint(),
+           StepLog(), ProgressBar(), GradStats(), StopOnSignal(), EarlyStopping(cfg.patience)]
     return (cbs + ([Resume(saved)] if saved is not None else [])
             + ([SkipNonFinite()] if cfg.skip_nonfinite else []))
 
@@ -268,7 +279,8 @@ def _finished(out: Path, saved: dict) -> dict:
 # %% ../nbs/R1_train.ipynb #e8dc9317
 def planned_examples(cfg: TrainConfig) -> dict[str, int]:
     "Training examples per task that a run of `cfg` takes in all its epochs, without training."
-    plan = Plan(cfg, load_data(cfg, dev=False)[2])
+    with run_encoding(cfg):
+        plan = Plan(cfg, load_data(cfg, dev=False)[2])
     st, items, seen = RunState(), plan.stream(), {}
     for _ in range(cfg.epochs):
         for steps in plan.epoch(st, items):

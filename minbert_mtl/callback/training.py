@@ -8,8 +8,8 @@ import json, shutil, signal, warnings
 from pathlib import Path
 from tqdm.auto import tqdm
 from .core import Callback, CancelFitException, CancelStepException
-from ..data import TASKS, course_file, encode_examples, load_examples
-from ..data import atomic_write
+from ..data import TASKS, atomic_write, course_file, load_examples
+from ..datadir import cached_encoding
 from ..machinery.distributed import any_process
 from ..evaluate import predict_task, save_checkpoint, write_predictions
 from ..resume import Interrupted, StopSignals
@@ -95,8 +95,8 @@ class BestCheckpoint(Callback):
             if not f.is_file():
                 self.missing(f, t)
                 continue
-            e = encode_examples(load_examples(f, t, labeled=False), learn.tok, cfg.max_length,
-                                cfg.cache_dir)
+            e = cached_encoding(cfg.cache_dir)(load_examples(f, t, labeled=False), learn.tok,
+                                               cfg.max_length)
             p = predict_task(learn.model, e, learn.tok, cfg.max_length, cfg.eval_batch_size,
                              learn.device, learn.precision, f'{t} test' if cfg.progress else None)
             write_predictions(folder/f'{t}-test-output.csv', t, e.ids, p)

@@ -12,13 +12,14 @@ import torch.nn.functional as F
 from fastcore.script import call_parse
 from ..attention import dropout_by
 from ..machinery.dropout import dropout
-from ..machinery.fast import FastAdamW, ascii_words
+from ..machinery.fast import FastAdamW, ascii_words, cls_only_encoded
 from ..bert import BertModel
 from ..data import TASKS, bucket_batches, course_file, encode_examples, load_examples
 from ..data import make_batch, padded_tokens, random_batches
 from ..data import find_data_dir
+from ..datadir import cached_encoding
 from ..methods import make_method
-from ..model import MultitaskBERT, task_loss
+from ..model import MultitaskBERT, encoded, task_loss
 from ..machinery.prepacked import prepacked
 from ..pretrained import resolve_pretrained
 from ..smart import smart_regularizer
@@ -218,9 +219,9 @@ def bench_tokenizer(folder, sentences: list[str], examples=None, cache_dir=None)
         'warm_sentences_per_s': len(sentences) / warm,
     }
     if examples is not None and cache_dir is not None:
-        encode_examples(examples, tok, cache_dir=cache_dir)  # fill the cache
+        cached_encoding(cache_dir)(examples, tok)  # fill the cache
         t = time.perf_counter()
-        encode_examples(examples, tok, cache_dir=cache_dir)
+        cached_encoding(cache_dir)(examples, tok)
         c = time.perf_counter() - t
         res['cached_sentences_per_s'] = sum(len(x) for x in examples.texts) / c
     return res
@@ -379,7 +380,7 @@ def benchmark(
         res['tokenizer'] = bench_tokenizer(files.folder, sents, examples['sst'], cache)
         enc = {t: encode_examples(e, tok, 128) for t, e in examples.items()}
     res['padding'] = bench_padding(enc, batch_size)
-    with dropout_by(dropout):  # the kit drops as a run does (its FastDropout callback)
+    with dropout_by(dropout), encoded.by(cls_only_encoded):  # as a run does (FastDropout, ClsOnly)
         kit, naive, ref = kit_and_reference(files.folder)
         g = torch.Generator().manual_seed(0)
         sst_batches = [

@@ -8,11 +8,12 @@ import datetime, os, platform, statistics, subprocess, time
 from contextlib import nullcontext
 from pathlib import Path
 import torch
+from ..attention import matmul_flops
 from ..evaluate import PRECISIONS
 
 # %% auto #0
-__all__ = ['autocast', 'available_devices', 'resolve_device', 'resolve_precision', 'tune_malloc', 'interleaved', 'matmul_flops',
-           'gflops', 'clock', 'cpu_name', 'provenance']
+__all__ = ['autocast', 'available_devices', 'resolve_device', 'resolve_precision', 'tune_malloc', 'interleaved', 'gflops',
+           'clock', 'cpu_name', 'provenance']
 
 # %% ../../nbs/A1_machine.ipynb #mach0500
 def autocast(device: str | torch.device, precision: str = 'fp32'):
@@ -84,18 +85,9 @@ def interleaved(fns: dict, rounds: int = 5, warmup: int = 1) -> dict[str, float]
     return {k: statistics.median(v) for k, v in times.items()}
 
 
-def matmul_flops(n: int = 1536, repeats: int = 10) -> float:
-    """The machine's fp32 matmul FLOP/s: the best of `repeats` n x n products (2 n^3 operations
-    each)."""
-    a, b = torch.randn(n, n), torch.randn(n, n)
-    a @ b
-    best = min(interleaved({'mm': lambda: a @ b}, rounds=repeats).values(), default=1.0)
-    return 2 * n**3 / best
-
-
 def gflops() -> float:
-    """This machine's fp32 matmul GFLOP/s, the number beside every time: the best of three
-    products, a fraction of a second at the end of every run."""
+    """This machine's fp32 matmul GFLOP/s, the number beside every time: `matmul_flops` (the
+    attention lesson's) on three products, a fraction of a second at the end of every run."""
     return matmul_flops(repeats=3) / 1e9
 
 

@@ -11,7 +11,9 @@ from torch import Tensor, nn
 from ..bert import ACTIVATIONS, BertIntermediate, BertModel, run_layers
 from ..callback.core import Swap
 from ..evaluate import predicting
+from .fast import cls_only_encoded
 from .machine import autocast
+from ..model import encoded
 
 # %% auto #0
 __all__ = ['FUSABLE', 'prepack_problem', 'pack_weight', 'packed_linear', 'prepacked', 'fast_predicting', 'FastInference']
@@ -94,8 +96,9 @@ def prepacked(model: nn.Module):
 # %% ../../nbs/A5_prepack.ipynb #fpr1cd
 @contextmanager
 def fast_predicting(model: nn.Module, device, precision: str):
-    "Prediction as the kit runs it: in `precision` (bf16 by autocast where asked), prepacked."
-    with autocast(device, precision), prepacked(model):
+    """Prediction as the kit runs it: in `precision` (bf16 by autocast where asked), prepacked,
+    the last layer for `[CLS]` alone where that is all the model reads."""
+    with autocast(device, precision), prepacked(model), encoded.by(cls_only_encoded):
         yield
 
 
