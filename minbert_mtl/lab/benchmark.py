@@ -6,6 +6,7 @@
 from __future__ import annotations
 import json, os, platform, resource, subprocess, sys, tempfile, time
 from contextlib import ExitStack, contextmanager
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 import torch
 import torch.nn.functional as F
@@ -348,10 +349,15 @@ def peak_memory_of_run(**overrides) -> float:
 
 # %% ../../nbs/L8_benchmark.ipynb #05a32124
 def _machine(malloc_tuned: bool) -> dict:
-    "What the timings depend on."
+    "What the timings depend on (the reference's speed too: its transformers version)."
+    try:
+        reference = version('transformers')
+    except PackageNotFoundError:  # the benchmark says so when it needs it
+        reference = None
     return {'cpu': cpu_name(), 'cores': os.cpu_count(),
             'torch_threads': torch.get_num_threads(), 'torch': torch.__version__,
-            'python': platform.python_version(), 'malloc_tuned': malloc_tuned}
+            'transformers': reference, 'python': platform.python_version(),
+            'malloc_tuned': malloc_tuned}
 
 
 def benchmark(
@@ -456,6 +462,8 @@ def format_table(r: dict) -> str:
         p = r['provenance']
         lines[0] += (f"; code of {p['commit']}{' (changed)' if p['code_changed'] else ''}, "
                      f"load average {p['load'][0]:.2f} at the start")
+    if r['machine'].get('transformers'):
+        lines[0] += f"; the reference: transformers {r['machine']['transformers']}"
     if 'matmul_gflops_start' in r['machine']:
         lines[0] += (f"; fp32 matmul {r['machine']['matmul_gflops_start']:.0f} GFLOP/s at the "
                      f"start, {r['flops']['matmul_flops_per_s'] / 1e9:.0f} at the end")
