@@ -328,8 +328,8 @@ def word_pieces(ex: Examples, tok: BertTokenizer) -> list[list[list[int]]]:
 
 def truncated(ex: Examples, pieces: list, max_length: int) -> Encoded:
     "`ex` with its sentences' `pieces` cut to `max_length`; warns how many examples lose some."
-    full = sum(np.array([len(p) for p in col], dtype=np.int64) for col in pieces) + 1 + len(pieces)
-    long = int((np.asarray(full) > max_length).sum())  # with [CLS] and a [SEP] per sentence
+    full = Encoded(ex.task, ex.ids, pieces, None).lengths()  # uncut, with the special tokens
+    long = int((full > max_length).sum())
     if long:
         warnings.warn(
             f'{ex.path.name}: {long} example(s) longer than max_length={max_length} tokens '
