@@ -17,14 +17,14 @@ from .experiments import (ALL, BASELINE, BUDGETS, _launch, _resumable,
 from ..metrics import accuracy, pearson
 
 # %% auto #0
-__all__ = ['HEAD_PENALTY', 'OVERFIT', 'ENCODER_PENALTY', 'L1_WEIGHT', 'WEIGHTS', 'QUESTIONS', 'CONFIRM', 'RR', 'FAMILY_SEEDS',
-           'FRESH', 'L2_ACTING', 'FAMILY', 'SELECTION', 'SMALLEST', 'ANSWER_SETS', 'ANSWER_KEYS', 'Question',
-           'run_name', 'ensemble_members', 'ensemble_name', 'plan', 'questions_at', 'tuning_runs', 'choose', 'chosen',
-           'selection_markdown', 'vote', 'ensemble_record', 'build_ensembles', 'run_selection', 'run_answers',
-           'dev_gold', 'task_score', 'rescore', 't_interval', 'min_detectable', 'bootstrap_draws', 'paired_bootstrap',
-           'both_noises', 'verdict', 'changed_predictions', 'optimizer_steps', 'compare', 'judge', 'read_records',
-           'answers', 'answers_markdown', 'answers_csv', 'write_answers', 'answers_cli', 'plot_answers',
-           'plot_selection']
+__all__ = ['HEAD_PENALTY', 'OVERFIT', 'ENCODER_PENALTY', 'L1_WEIGHT', 'WEIGHTS', 'STS_ALONE', 'STS_CONFOUND', 'STS_WEIGHTS',
+           'QUESTIONS', 'CONFIRM', 'RR', 'FAMILY_SEEDS', 'FRESH', 'L2_ACTING', 'FAMILY', 'SELECTION', 'SMALLEST',
+           'MOVED', 'ANSWER_SETS', 'ANSWER_KEYS', 'Question', 'run_name', 'ensemble_members', 'ensemble_name', 'plan',
+           'questions_at', 'tuning_runs', 'choose', 'chosen', 'selection_markdown', 'vote', 'ensemble_record',
+           'build_ensembles', 'run_selection', 'run_answers', 'dev_gold', 'task_score', 'rescore', 't_interval',
+           'min_detectable', 'scored_gold', 'bootstrap_draws', 'paired_bootstrap', 'both_noises', 'verdict',
+           'changed_predictions', 'optimizer_steps', 'compare', 'judge', 'read_records', 'answers', 'answers_markdown',
+           'answers_csv', 'write_answers', 'answers_cli', 'plot_answers', 'plot_selection']
 
 # %% ../../nbs/L5_answers.ipynb #ans05be9
 @dataclass(frozen=True)
@@ -39,6 +39,8 @@ class Question:
     tune: tuple = ()                        # (key, values): the alternative's `key` is chosen
                                             # on a selection split (`choose`) before any seed
     first_seed: int = 0                     # fresh seeds for a confirmation: first_seed, ...
+    score: str = 'overall'                  # the dev score compared: 'overall', or a task's
+                                            # ('sts_corr') for runs of that task alone
 
     def __post_init__(self):
         if self.members > 1 and self.first_seed:
@@ -69,6 +71,13 @@ L1_WEIGHT = 1e-5
 # AdamW scales each entry's step by its own gradient history, so a penalty can be too weak to
 # change anything: each penalty's weight is chosen from its weight x1, x10, x100 and x1000
 WEIGHTS = ('penalty_weight', (0.05, 0.5, 5.0, 50.0))
+# one task trained alone: 6,000 STS examples (about one pass over its training pairs), without
+# AdamW's weight decay (the course's starter code has none), so dropout is the one regularizer
+STS_ALONE = dict(tasks='sts', train_examples=6_000, weight_decay=0.0)
+STS_CONFOUND = "STS alone, read on its dev r (not overall); the kit's MiniLM, one pass"
+# the encoder penalties' weights the selection split chose (`l1 encoder, overfitting`, ...)
+STS_WEIGHTS = {'l1': dict(penalty_p=1, penalty_weight=1e-4),
+               'l-inf': dict(penalty_p='inf', penalty_weight=5.0)}
 
 QUESTIONS = {
     'fine-tune': Question('Fine-tune the encoder, rather than train heads on a frozen one?',
@@ -149,8 +158,24 @@ QUESTIONS = {
     # the course reports' comparisons the questions above do not ask (notebook L6_claims)
     'lr decay': Question('The learning rate halved each epoch, rather than constant (two epochs)?',
                          dict(epochs=2), dict(epochs=2, lr_decay=0.5)),
-    'mlp head': Question('A hidden layer in each head (MLP, 384), rather than a linear head?',
-                         {}, dict(head='mlp', head_hidden=384)),
+    'mlp head': Question('A hidden layer in each head (MLP, 384), rather than a linear head, '
+                         'read on SST?', {}, dict(head='mlp', head_hidden=384),
+                         confound="every head gets the layer; read on SST's dev accuracy",
+                         score='sst_acc'),
+    # the regularizers on the similarity task alone, as one report ran them, read on STS's r:
+    # dropout alone, against AdamW's weight decay at the report's 0.05, and the encoder's L1 and
+    # L-inf penalties at the weights the selection split chose for them (`STS_WEIGHTS`)
+    'sts: weight decay': Question(
+        "Weight decay 0.05 (the report's L2), rather than dropout alone, training STS alone?",
+        STS_ALONE, STS_ALONE | dict(weight_decay=0.05), 3, STS_CONFOUND, score='sts_corr'),
+    'sts: l1': Question(
+        'An L1 penalty on the encoder, rather than dropout alone, training STS alone?',
+        STS_ALONE, STS_ALONE | ENCODER_PENALTY | STS_WEIGHTS['l1'], 3, STS_CONFOUND,
+        score='sts_corr'),
+    'sts: l-inf': Question(
+        'An L-inf penalty on the encoder, rather than dropout alone, training STS alone?',
+        STS_ALONE, STS_ALONE | ENCODER_PENALTY | STS_WEIGHTS['l-inf'], 3, STS_CONFOUND,
+        score='sts_corr'),
     'l2 vs smart': Question('An L2 penalty, rather than SMART on every task?',
                             dict(smart_tasks=ALL), dict(penalty_p=2), 3,
                             "SMART's steps cost several times the penalty's; " + HEAD_PENALTY),
@@ -399,10 +424,11 @@ def task_score(task: str, pred, gold) -> float:
 
 
 def rescore(predictions: dict, gold: dict) -> dict:
-    "The tasks' scores (`sst_acc`, ...) and the overall score, from a record's dev predictions."
+    """The tasks' scores (`sst_acc`, ...) and the overall score (where every task of it is
+    there), from a record's dev predictions of the tasks of `gold`."""
     s = {TASKS[t].score: task_score(t, np.asarray(predictions[t], float), g)
          for t, g in gold.items()}
-    return s | {'overall': overall_of(s)}
+    return s if (overall := overall_of(s)) is None else s | {'overall': overall}
 
 # %% ../../nbs/L5_answers.ipynb #ans1506e
 SMALLEST = 0.01  # the smallest difference of dev overall worth reporting: one point
@@ -431,19 +457,26 @@ def _resampled(task: str, pred: np.ndarray, gold: np.ndarray, idx: np.ndarray) -
     return (x * y).sum(1) / np.sqrt((x * x).sum(1) * (y * y).sum(1))
 
 
-def _overall_draws(predictions: dict, gold: dict, idx: dict) -> np.ndarray:
-    "The overall score of one run on every draw: (R,)."
+def scored_gold(score: str, gold: dict) -> dict:
+    "The part of `gold` a dev score reads: every task for 'overall', else the one it scores."
+    return gold if score == 'overall' else {t: g for t, g in gold.items() if TASKS[t].score == score}
+
+
+def _score_draws(predictions: dict, gold: dict, idx: dict) -> np.ndarray:
+    "One run's score on every draw, (R,): the overall of gold's tasks, or the one task's own."
     s = {t: _resampled(t, np.asarray(predictions[t], float), g, idx[t]) for t, g in gold.items()}
+    if len(s) == 1: return next(iter(s.values()))
     return sum(TASKS[t].to_unit(v) for t, v in s.items()) / len(s)
 
 
 def bootstrap_draws(base: list[dict], alt: list[dict], gold: dict, draws: int = 2000,
                     seed: int = 0) -> np.ndarray:
-    """mean_s (overall(alt_s) - overall(base_s)) on each of `draws` dev sets resampled with
-    replacement, the same draw for every run; `base`, `alt`: predictions, seed by seed."""
+    """mean_s (score(alt_s) - score(base_s)) on each of `draws` dev sets resampled with
+    replacement, the same draw for every run; `base`, `alt`: predictions, seed by seed; the
+    score is the overall of gold's tasks (one task: its own score, `scored_gold`)."""
     rng = np.random.default_rng(seed)
     idx = {t: rng.integers(0, len(g), (draws, len(g))) for t, g in gold.items()}
-    return np.mean([_overall_draws(b, gold, idx) - _overall_draws(a, gold, idx)
+    return np.mean([_score_draws(b, gold, idx) - _score_draws(a, gold, idx)
                     for a, b in zip(base, alt)], axis=0)
 
 
@@ -484,10 +517,19 @@ def verdict(row: dict, smallest: float = SMALLEST) -> str:
     return f"can't tell at this budget {ci}"
 
 
-def changed_predictions(a: dict, b: dict) -> int:
-    "How many dev predictions of the classification tasks differ between two runs' records."
-    return int(sum(np.sum(np.asarray(a['predictions'][t]) != np.asarray(b['predictions'][t]))
-                   for t in a['predictions'] if TASKS[t].kind != 'regression'))
+MOVED = 0.25  # a similarity score 'changes' when it moves by more than this (STS: 0 to 5)
+
+
+def changed_predictions(a: dict, b: dict, tasks=None) -> int:
+    """How many dev predictions of `tasks` (default: the records') differ between two runs'
+    records: the classification tasks' labels; where the tasks are a similarity task alone, its
+    scores that moved by more than `MOVED`."""
+    tasks = list(tasks or a['predictions'])
+    tasks = [t for t in tasks if TASKS[t].kind != 'regression'] or tasks
+    def moved(t):
+        x, y = np.asarray(a['predictions'][t], float), np.asarray(b['predictions'][t], float)
+        return np.abs(x - y) > MOVED if TASKS[t].kind == 'regression' else x != y
+    return int(sum(moved(t).sum() for t in tasks))
 
 
 def optimizer_steps(record: dict) -> int:
@@ -496,22 +538,23 @@ def optimizer_steps(record: dict) -> int:
 
 
 def compare(q: Question, records: dict, gold: dict, draws: int = 2000) -> dict:
-    """One question's row: per-seed differences of dev overall (alt - base), the seeds' t
-    interval, the dev examples' bootstrap interval, the bootstrap's spread (for `judge`), and how
-    many classification predictions the alternative changed."""
+    """One question's row: per-seed differences of its dev score (overall, or `q.score`; alt -
+    base), the seeds' t interval, the dev examples' bootstrap interval, the bootstrap's spread
+    (for `judge`), and how many predictions the alternative changed."""
     pairs = [q.names(s) for s in ([] if q.tune else q.seed_list)]  # tune: nothing chosen yet
     pairs = [(x, y) for x, y in pairs if x in records and y in records]
     a, b = [records[x] for x, _ in pairs], [records[y] for _, y in pairs]
-    d = np.array([rb['dev']['overall'] - ra['dev']['overall'] for ra, rb in zip(a, b)])
+    d = np.array([rb['dev'][q.score] - ra['dev'][q.score] for ra, rb in zip(a, b)])
     row = {'question': q.text, 'n': len(d), 'diffs': d.round(4).tolist(), 'd': d.tolist(),
            'diff': float(d.mean()) if len(d) else float('nan'), 'confound': q.confound,
            'used': [n for x, y in pairs for n in (x, y, *records[y].get('members', ()))],
-           'changed': [changed_predictions(ra, rb) for ra, rb in zip(a, b)],
+           'changed': [changed_predictions(ra, rb, scored_gold(q.score, gold))
+                       for ra, rb in zip(a, b)],
            'steps': [optimizer_steps(r[0]) for r in (a, b)] if pairs else []}
     if len(d) >= 2:
         row['t_lo'], row['t_hi'] = t_interval(d)
         boot = bootstrap_draws([r['predictions'] for r in a], [r['predictions'] for r in b],
-                               gold, draws)
+                               scored_gold(q.score, gold), draws)
         row['boot_lo'], row['boot_hi'] = map(float, np.percentile(boot, [2.5, 97.5]))
         row['boot_sd'] = float(boot.std(ddof=1))
         row['detectable'] = min_detectable(d)
