@@ -12,8 +12,8 @@ from ..attention import matmul_flops
 from ..evaluate import PRECISIONS
 
 # %% auto #0
-__all__ = ['autocast', 'available_devices', 'resolve_device', 'resolve_precision', 'tune_malloc', 'interleaved', 'gflops',
-           'clock', 'cpu_name', 'provenance']
+__all__ = ['autocast', 'available_devices', 'resolve_device', 'native_bf16', 'resolve_precision', 'tune_malloc', 'interleaved',
+           'gflops', 'clock', 'cpu_name', 'provenance']
 
 # %% ../../nbs/A1_machine.ipynb #mach0500
 def autocast(device: str | torch.device, precision: str = 'fp32'):
@@ -40,6 +40,14 @@ def resolve_device(name: str) -> torch.device:
         what = 'no CUDA GPU' if name == 'cuda' else "this PyTorch has no 'mps' device"
         raise ValueError(f'device = {name!r} but {what} is available here')
     return torch.device(name)
+
+
+def native_bf16(flags: str | None = None) -> bool:
+    "Whether this CPU computes bf16 natively (`flags`: /proc/cpuinfo's, read where it exists)."
+    if flags is None:
+        info = Path('/proc/cpuinfo')
+        flags = info.read_text() if info.exists() else ''
+    return bool({'avx512_bf16', 'amx_bf16'} & set(flags.split()))
 
 
 def resolve_precision(name: str, device: torch.device) -> str:
