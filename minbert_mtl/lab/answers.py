@@ -22,9 +22,9 @@ __all__ = ['HEAD_PENALTY', 'OVERFIT', 'ENCODER_PENALTY', 'L1_WEIGHT', 'WEIGHTS',
            'MOVED', 'ANSWER_SETS', 'ANSWER_KEYS', 'Question', 'run_name', 'ensemble_members', 'ensemble_name', 'plan',
            'questions_at', 'tuning_runs', 'choose', 'chosen', 'selection_markdown', 'vote', 'ensemble_record',
            'build_ensembles', 'run_selection', 'run_answers', 'dev_gold', 'task_score', 'rescore', 't_interval',
-           'min_detectable', 'scored_gold', 'bootstrap_draws', 'paired_bootstrap', 'both_noises', 'verdict',
-           'changed_predictions', 'optimizer_steps', 'compare', 'judge', 'read_records', 'answers', 'answers_markdown',
-           'answers_csv', 'write_answers', 'answers_cli', 'plot_answers', 'plot_selection']
+           'min_detectable', 'scored_gold', 'bootstrap_draws', 'score_draws', 'paired_bootstrap', 'both_noises',
+           'verdict', 'changed_predictions', 'optimizer_steps', 'compare', 'judge', 'read_records', 'answers',
+           'answers_markdown', 'answers_csv', 'write_answers', 'answers_cli', 'plot_answers', 'plot_selection']
 
 # %% ../../nbs/L5_answers.ipynb #ans05be9
 @dataclass(frozen=True)
@@ -469,15 +469,27 @@ def _score_draws(predictions: dict, gold: dict, idx: dict) -> np.ndarray:
     return sum(TASKS[t].to_unit(v) for t, v in s.items()) / len(s)
 
 
+def _draw_indices(gold: dict, draws: int, seed: int) -> dict:
+    "{task: (draws, N) indices of its dev examples, drawn with replacement}."
+    rng = np.random.default_rng(seed)
+    return {t: rng.integers(0, len(g), (draws, len(g))) for t, g in gold.items()}
+
+
 def bootstrap_draws(base: list[dict], alt: list[dict], gold: dict, draws: int = 2000,
                     seed: int = 0) -> np.ndarray:
     """mean_s (score(alt_s) - score(base_s)) on each of `draws` dev sets resampled with
     replacement, the same draw for every run; `base`, `alt`: predictions, seed by seed; the
     score is the overall of gold's tasks (one task: its own score, `scored_gold`)."""
-    rng = np.random.default_rng(seed)
-    idx = {t: rng.integers(0, len(g), (draws, len(g))) for t, g in gold.items()}
+    idx = _draw_indices(gold, draws, seed)
     return np.mean([_score_draws(b, gold, idx) - _score_draws(a, gold, idx)
                     for a, b in zip(base, alt)], axis=0)
+
+
+def score_draws(runs: list[dict], gold: dict, draws: int = 2000, seed: int = 0) -> np.ndarray:
+    """mean_s score(runs_s) on each of the draws of `bootstrap_draws` (the same dev sets for the
+    same `seed`): one configuration's noise over dev examples."""
+    idx = _draw_indices(gold, draws, seed)
+    return np.mean([_score_draws(r, gold, idx) for r in runs], axis=0)
 
 
 def paired_bootstrap(base: list[dict], alt: list[dict], gold: dict, draws: int = 2000,

@@ -12,6 +12,7 @@ from .answers import (ANSWER_SETS, answers, answers_csv, answers_markdown,
                                      selection_markdown)
 from .claims import claims_markdown
 from .experiments import _row, write_table
+from .frontier import frontier_text
 
 # %% auto #0
 __all__ = ['SECTIONS', 'SHARED', 'HEADLINE', 'TABLES', 'timed_runs', 'duration', 'timed_table', 'curves_table', 'results_page',
@@ -69,6 +70,7 @@ SECTIONS = (  # (file under results/, heading)
     ('answers/quick-selection/selection.md',
      "The encoder penalties' weights, chosen on a selection split (quick budget)"),
     ('answers/default/answers.md', 'The headline answers at the default budget, three seeds'),
+    ('frontier/frontier.md', 'Score against time: the best recipe at each budget (`L10_frontier`)'),
     ('quick/results.md', 'Every configuration at the quick budget, one seed (`L4_results`)'),
     ('default-selection/results.md', 'Recipes compared on a selection split, not dev'),
     ('default/results.md',
@@ -220,7 +222,7 @@ def _records_problems(folder: Path, data_dir=None) -> list[str]:
     "Every record under `folder` whose dev scores are not what its predictions give."
     out, gold = [], None
     for path in sorted(folder.glob('**/records/*.json')):
-        if path.parent.parent.name.endswith('-selection'): continue  # scored on another split
+        if path.parent.parent.name.endswith('selection'): continue  # scored on another split
         r = json.loads(path.read_text())
         gold = dev_gold(data_dir) if gold is None else gold
         if 'predictions' not in r or not set(r['predictions']) <= set(gold): continue
@@ -276,10 +278,14 @@ def _suites_problems(folder: Path) -> list[str]:
 
 def check_results(folder='results', data_dir=None) -> list[str]:
     """What differs between the committed results and what their records give: records against
-    their predictions, answers tables, suite tables and the page; [] when all agree."""
+    their predictions, answers tables, suite tables, the frontier and the page; [] when all
+    agree."""
     folder = Path(folder)
     out = (_records_problems(folder, data_dir) + _answers_problems(folder, data_dir)
            + _suites_problems(folder))
+    table = folder / 'frontier' / 'frontier.md'
+    if table.is_file() and table.read_text() != frontier_text(table.parent, data_dir):
+        out.append(f'{table} is not what its records give')
     if (folder / 'README.md').read_text() != results_page(folder):
         out.append(f'{folder / "README.md"} is not what the records give: run minbert_report')
     return out
