@@ -13,7 +13,8 @@ from ..data import course_file, overall_tasks
 from ..data import find_data_dir
 from .ensemble import OPTIMISTIC, ensemble
 from ..evaluate import read_predictions
-from ..machinery.machine import matmul_flops, provenance
+from ..machinery.machine import matmul_flops, provenance, resolve_device
+from ..machinery.machine import resolve_precision
 from ..methods import METHODS
 from ..schedules import SCHEDULES
 from .specialists import train_specialists
@@ -121,6 +122,7 @@ def train_one(folder: Path, resume: bool = False) -> dict:
         'peak_gib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
         'gflops': gflops,
         'provenance': started | {'load_after': provenance()['load']},
+        'precision': resolve_precision(cfg.precision, resolve_device(cfg.device)),
         'predictions': dev_predictions(folder / 'run'),
         'histories': histories,
     }
