@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['REPORTS', 'CLOSE', 'CLAIMS', 'TABLES', 'one_overall', 'Claim', 'kit_answer', 'kit_direction', 'claim_verdict',
-           'claims_markdown']
+__all__ = ['REPORTS', 'CLOSE', 'CLAIMS', 'TABLES', 'ALWAYS', 'one_overall', 'Claim', 'kit_answer', 'kit_direction',
+           'claim_verdict', 'claims_markdown']
 
 # %% ../../nbs/L6_claims.ipynb #clm0004
 def one_overall(sst: float, quora: float, sts_r: float) -> float:
@@ -141,6 +141,12 @@ def claim_verdict(claim: Claim, row: dict | None) -> str:
     return 'consistent' if kit == claim.direction else 'contradicted'
 
 # %% ../../nbs/L6_claims.ipynb #clm0009
+ALWAYS = ("What differs in every row: the kit's model is a 6-layer MiniLM, not BERT-base; its "
+          'budgets are minutes on two CPU cores, not ten GPU epochs; its answers rest on paired '
+          "seeds at equal compute (or say what differs), the reports' on single runs, often at "
+          'unequal compute.')
+
+
 def claims_markdown(folder='results', claims=CLAIMS) -> str:
     "The table of the claims beside the kit's answers, from the answers tables under `folder`."
     head = ['report', 'claim', 'their numbers (SST / Quora / STS r)', 'overall, one formula',
@@ -153,4 +159,4 @@ def claims_markdown(folder='results', claims=CLAIMS) -> str:
         rows.append(f'| {c.report} | {c.claim} | {c.numbers} | {c.overall()} | {kit} | '
                     f'{claim_verdict(c, row)} | {c.differs or "-"} |')
     legend = '; '.join(f'{k}: "{v}"' for k, v in REPORTS.items())
-    return '\n'.join(rows + ['', f'Reports: {legend}.'])
+    return '\n'.join(rows + ['', f'Reports: {legend}.', '', ALWAYS])
