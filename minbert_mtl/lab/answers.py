@@ -465,7 +465,8 @@ def _resampled(task: str, pred: np.ndarray, gold: np.ndarray, idx: np.ndarray) -
 
 def scored_gold(score: str, gold: dict) -> dict:
     "The part of `gold` a dev score reads: every task for 'overall', else the one it scores."
-    return gold if score == 'overall' else {t: g for t, g in gold.items() if TASKS[t].score == score}
+    if score == 'overall': return gold
+    return {t: g for t, g in gold.items() if TASKS[t].score == score}
 
 
 def _score_draws(predictions: dict, gold: dict, idx: dict) -> np.ndarray:

@@ -172,8 +172,9 @@ def plot_frontier(rows: list[dict], title: str = ''):
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(6, 3.6))
     for r in (r for r in rows if r['n'] >= 2):
-        ax.errorbar(r['minutes'], r['overall'], [[r['overall'] - r['lo']], [r['hi'] - r['overall']]],
-                    fmt='o', color='C0' if r['recipe'] == 'default' else 'C1', capsize=3)
+        bar = [[r['overall'] - r['lo']], [r['hi'] - r['overall']]]
+        ax.errorbar(r['minutes'], r['overall'], bar, fmt='o', capsize=3,
+                    color='C0' if r['recipe'] == 'default' else 'C1')
         ax.annotate(f"{r['budget']} min: {r['recipe']}", (r['minutes'], r['overall']),
                     fontsize=7, xytext=(4, -10), textcoords='offset points')
     ax.set_xscale('log')
