@@ -11,3 +11,6 @@
 set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
 minbert_frontier --train --results_dir results/frontier
+# the plain Hugging Face script's point, once (about three times the default's training time)
+[ -f results/frontier/hf-script.json ] ||
+  minbert_benchmark --hf_record results/frontier/hf-script.json

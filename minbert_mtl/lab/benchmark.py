@@ -8,6 +8,7 @@ import json, os, platform, resource, subprocess, sys, tempfile, time
 from contextlib import ExitStack, contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+import numpy as np
 import torch
 import torch.nn.functional as F
 from fastcore.script import call_parse
@@ -20,6 +21,7 @@ from ..data import make_batch, padded_tokens, random_batches
 from ..data import find_data_dir
 from ..datadir import cached_encoding
 from ..methods import make_method
+from ..metrics import accuracy, overall_score, pearson
 from ..model import MultitaskBERT, encoded, task_loss
 from ..machinery.prepacked import prepacked
 from ..pretrained import resolve_pretrained
@@ -32,7 +34,7 @@ from ..machinery.machine import autocast, native_bf16, provenance, tune_malloc
 __all__ = ['MATMUL_OPS', 'Reference', 'kit_and_reference', 'step_fns', 'trainable', 'predicting', 'bench_training',
            'pack_seconds', 'bench_padding', 'bench_bucketing', 'bench_tokenizer', 'bench_overheads', 'bench_flops',
            'profile_step', 'bench_dropout', 'bench_bf16', 'peak_memory_of_run', 'benchmark', 'targets', 'format_table',
-           'benchmark_cli', 'whole_runs', 'whole_run_rows']
+           'benchmark_cli', 'whole_runs', 'whole_run_rows', 'hf_script']
 
 # %% ../../nbs/L8_benchmark.ipynb #85686d7c
 class Reference(torch.nn.Module):
@@ -597,9 +599,14 @@ def benchmark_cli(
     out: str = 'benchmark.json',  # where to write the results
     n_batches: int = 4,  # SST batches per timing
     rounds: int = 5,  # timed rounds per measurement
-    no_memory: bool = False,
-):  # skip the peak-memory run
-    "Measure the kit against the reference and print the table."
+    no_memory: bool = False,  # skip the peak-memory run
+    hf_record: str = None,  # instead: train the plain Hugging Face script, its record here
+):
+    "Measure the kit against the reference and print the table (or run the plain HF script)."
+    if hf_record:
+        r = hf_script(resolve_pretrained(pretrained).folder, data_dir)
+        Path(hf_record).write_text(json.dumps(r, indent=1))
+        return print(json.dumps(r['dev'], indent=1), f"{clock(r['train_seconds'])} of training")
     try:
         r = benchmark(
             pretrained, data_dir, n_batches=n_batches, rounds=rounds, memory=not no_memory
@@ -641,3 +648,64 @@ def whole_run_rows(runs: dict, old: str = 'old', new: str = 'new', bound: float 
     lines += ['', '| target | measured | bound | met |', '| --- | ---: | --- | --- |']
     lines += [f"| {k} | {v:.4f} | {b} | {'OK' if ok else 'NO'} |" for k, v, b, ok in checks]
     return '\n'.join(lines)
+
+# %% ../../nbs/L8_benchmark.ipynb #hfs02cd
+def _hf_batches(examples: dict, batch_size: int, epochs: int, seed: int) -> list:
+    "(task, example indices) of every batch of `epochs` passes, the tasks mixed at random."
+    rng, out = np.random.default_rng(seed), []
+    for _ in range(epochs):
+        for t, ex in examples.items():
+            order = rng.permutation(len(ex.labels))
+            out += [(t, order[i:i + batch_size]) for i in range(0, len(order), batch_size)]
+    return [out[i] for i in rng.permutation(len(out))]
+
+
+def _hf_outputs(bert, heads, tok, t: str, texts: list, max_length: int) -> torch.Tensor:
+    "The head of task `t` on the [CLS] vectors of `texts` (one sentence, or a pair, each)."
+    cols = list(zip(*texts))
+    enc = tok(*cols, padding=True, truncation=True, max_length=max_length, return_tensors='pt')
+    return heads[t](bert(**enc).last_hidden_state[:, 0]).squeeze(-1)
+
+
+def hf_script(folder, data_dir=None, epochs: int = 2, batch_size: int = 16, lr: float = 5e-5,
+              max_length: int = 128, seed: int = 0) -> dict:
+    """Fine-tune as a plain Hugging Face script does (see above); its dev scores, the seconds of
+    training and the machine's fp32 matmul GFLOP/s before and after."""
+    import transformers
+    torch.manual_seed(seed)
+    tok = transformers.BertTokenizerFast.from_pretrained(str(folder))
+    bert = transformers.BertModel.from_pretrained(str(folder))
+    h, tasks, data_dir = bert.config.hidden_size, ('sst', 'para', 'sts'), find_data_dir(data_dir)
+    heads = torch.nn.ModuleDict({'sst': torch.nn.Linear(h, 5), 'para': torch.nn.Linear(h, 1),
+                                 'sts': torch.nn.Linear(h, 1)})
+    train = {t: load_examples(course_file(data_dir, t, 'train'), t) for t in tasks}
+    loss_of = {'sst': F.cross_entropy, 'para': F.binary_cross_entropy_with_logits,
+               'sts': F.mse_loss}
+    opt = torch.optim.AdamW([*bert.parameters(), *heads.parameters()], lr=lr)
+    gflops, start = [matmul_flops() / 1e9], time.perf_counter()
+    bert.train(), heads.train()
+    for t, idx in _hf_batches(train, batch_size, epochs, seed):
+        out = _hf_outputs(bert, heads, tok, t, [train[t].texts[i] for i in idx], max_length)
+        gold = torch.tensor([train[t].labels[i] for i in idx])
+        loss = loss_of[t](out, gold.long() if t == 'sst' else gold.float())
+        opt.zero_grad(), loss.backward(), opt.step()
+    seconds = time.perf_counter() - start
+    gflops.append(matmul_flops() / 1e9)
+    return {'dev': _hf_dev(bert, heads, tok, data_dir, max_length), 'train_seconds': seconds,
+            'gflops': gflops, 'provenance': provenance(), 'epochs': epochs,
+            'batch_size': batch_size, 'lr': lr}
+
+
+def _hf_dev(bert, heads, tok, data_dir, max_length: int) -> dict:
+    "The dev scores of the script's model, on the course's overall formula."
+    bert.eval(), heads.eval()
+    s = {}
+    with torch.no_grad():
+        for t in ('sst', 'para', 'sts'):
+            ex = load_examples(course_file(data_dir, t, 'dev'), t)
+            out = torch.cat([_hf_outputs(bert, heads, tok, t, ex.texts[i:i + 64], max_length)
+                             for i in range(0, len(ex.labels), 64)])
+            pred = {'sst': out.argmax(-1), 'para': (out > 0).float(), 'sts': out}[t].numpy()
+            gold = np.asarray(ex.labels, float)
+            s[TASKS[t].score] = (pearson if t == 'sts' else accuracy)(pred, gold)
+    return s | {'overall': overall_score(s['sst_acc'], s['para_acc'], s['sts_corr'])}

@@ -14,8 +14,8 @@ from .answers import (SELECTION, SMALLEST, Question, both_noises, compare, dev_g
 
 # %% auto #0
 __all__ = ['MINUTES', 'GFLOPS', 'DEFAULT', 'RECIPES', 'SEEDS', 'recipe', 'choose', 'today', 'plan', 'run_frontier', 'point',
-           'frontier', 'against_today', 'frontier_markdown', 'readme_line', 'plot_frontier', 'frontier_text',
-           'write_frontier', 'frontier_cli']
+           'frontier', 'against_today', 'frontier_markdown', 'readme_line', 'hf_minutes', 'plot_frontier',
+           'frontier_text', 'write_frontier', 'frontier_cli']
 
 # %% ../../nbs/L10_frontier.ipynb #fr0004
 MINUTES = {2: 7_000, 5: 18_000, 10: 36_000, 20: 72_000, 40: 144_000}  # minutes: examples
@@ -167,10 +167,20 @@ def readme_line(rows: list[dict]) -> str:
             f'of training ({len(SEEDS)} fresh seeds each; `results/frontier`).')
 
 
-def plot_frontier(rows: list[dict], title: str = ''):
-    "Dev overall against training minutes at `GFLOPS` (log scale), each point with its interval."
+def hf_minutes(hf: dict) -> float:
+    "The training minutes of the plain Hugging Face script's record, at `GFLOPS`."
+    return hf['train_seconds'] / 60 * np.mean(hf['gflops']) / GFLOPS
+
+
+def plot_frontier(rows: list[dict], title: str = '', hf: dict | None = None):
+    """Dev overall against training minutes at `GFLOPS` (log scale), each point with its
+    interval; `hf`: the plain Hugging Face script's record (the benchmark's), a cross."""
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(6, 3.6))
+    if hf:
+        ax.plot(hf_minutes(hf), hf['dev']['overall'], 'kx', ms=9)
+        ax.annotate('plain HF script', (hf_minutes(hf), hf['dev']['overall']), fontsize=7,
+                    xytext=(4, 4), textcoords='offset points')
     for r in (r for r in rows if r['n'] >= 2):
         bar = [[r['overall'] - r['lo']], [r['hi'] - r['overall']]]
         ax.errorbar(r['minutes'], r['overall'], bar, fmt='o', capsize=3,
@@ -185,10 +195,18 @@ def plot_frontier(rows: list[dict], title: str = ''):
 
 # %% ../../nbs/L10_frontier.ipynb #fr0022
 def frontier_text(folder='results/frontier', data_dir=None) -> str:
-    "The frontier's table (`frontier.md`), from the records in `folder`."
+    """The frontier's table (`frontier.md`), from the records in `folder`, with the plain Hugging
+    Face script's score where its record (`hf-script.json`) is there."""
     rows = frontier(folder, data_dir)
     today_row = against_today(rows, folder, data_dir) if read_records(folder) else None
-    return frontier_markdown(rows, today_row)
+    text = frontier_markdown(rows, today_row)
+    if (path := Path(folder) / 'hf-script.json').is_file():
+        hf = json.loads(path.read_text())
+        text += (f"\nThe plain Hugging Face script (`minbert_benchmark --hf_record`, one seed): "
+                 f"dev overall {hf['dev']['overall']:.4f} after {hf_minutes(hf):.1f} minutes of "
+                 f"training at {GFLOPS} GFLOP/s ({hf['epochs']} epochs, batches of "
+                 f"{hf['batch_size']}).\n")
+    return text
 
 
 def write_frontier(folder='results/frontier', data_dir=None) -> str:
