@@ -109,10 +109,10 @@ def _check(m: int, pick: str, records: dict, gold: dict, draws: int) -> dict:
 def frontier(folder='results/frontier', data_dir=None, draws: int = 2000) -> list[dict]:
     "A row per budget: the recipe chosen, its check on dev where it is not the default, the point."
     folder = Path(folder)
-    selected, records, gold = read_records(folder / 'selection'), read_records(folder), None
+    selected, records = read_records(folder / 'selection'), read_records(folder)
+    gold = dev_gold(data_dir)
     rows = []
     for m in MINUTES:
-        gold = gold or dev_gold(data_dir)
         row = {'budget': m, 'examples': MINUTES[m], 'chosen': choose(selected, m)}
         ship = 'default'
         if row['chosen'] not in (None, 'default'):
