@@ -4,7 +4,8 @@
 
 # %% ../nbs/R1_train.ipynb #0844d488
 from __future__ import annotations
-import argparse, contextlib, dataclasses, difflib, functools, json, shutil, sys, tempfile, time
+import argparse, contextlib, dataclasses, difflib, functools, gc, json, shutil, sys, tempfile
+import time
 import warnings
 from pathlib import Path
 import torch
@@ -88,6 +89,16 @@ class RunLearner(Learner):
 
     def processes(self) -> OneProcess:
         return Replicas(self) if self.world.size > 1 else OneProcess(self)
+
+    def leave_group(self, together: bool):
+        """Leave the process group the run joined (if it did): after a barrier when every process
+        stopped at the same step, so that none closes its connections while another still uses
+        them; and after freeing DDP, so that none of the group's threads outlives Python."""
+        if not self.owns_group: return
+        if together: torch.distributed.barrier()
+        self.replicas, self.owns_group = OneProcess(self), False
+        gc.collect()
+        torch.distributed.destroy_process_group()
 
     def computing(self):
         return autocast(self.device, self.precision)
@@ -255,8 +266,10 @@ def run(config: TrainConfig | None = None, resume: bool = False, callbacks=(),
             if saved is None and learn.world.main: print(learn.describe())
             try:
                 learn.fit()
-            finally:  # also when the run stops on a signal: no process group outlives its run
-                if learn.owns_group: torch.distributed.destroy_process_group()
+            except BaseException as e:  # no process group outlives its run; on a signal every
+                learn.leave_group(together=isinstance(e, Interrupted))  # process stops together
+                raise
+            learn.leave_group(together=True)
     if learn.world.main: _report(learn, started)
     return _result(out, learn.state.best, learn.state.history,
                    None if learn.cancelled is None else str(learn.cancelled))
