@@ -247,7 +247,7 @@ def questions_at(budget: str) -> dict:
 # verdicts are adjusted within the family (Holm). Runs are made pair by pair, so the family's
 # answers sharpen as seeds come in; FAMILY_SEEDS pairs each, in the end.
 RR = dict(schedule='round_robin')
-FAMILY_SEEDS, FRESH = 5, 100
+FAMILY_SEEDS, FRESH = 3, 100
 # L2's weight: on the selection split 0.05 and 0.5 moved the score by at most 0.0004 (too weak
 # to act); 5.0 is the smallest weight tried there that changes the model
 L2_ACTING = OVERFIT | ENCODER_PENALTY | dict(penalty_p=2, penalty_weight=5.0)
