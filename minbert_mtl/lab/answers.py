@@ -51,11 +51,17 @@ class Question:
         "The seeds of the pairs: first_seed .. first_seed + seeds - 1."
         return list(range(self.first_seed, self.first_seed + self.seeds))
 
+    def base_seed(self, s: int) -> int:
+        """The baseline's seed in pair s: s, but never an ensemble's member: where both sides are
+        one configuration, seeds after all the members' (members x seeds + s)."""
+        if self.members == 1 or slug(self.base) != slug(self.alt): return s
+        return self.members * self.seeds + s
+
     def names(self, s: int) -> tuple[str, str]:
         """The records compared at seed s: the baseline's, and the alternative's (or, for an
         ensemble, the vote of pair s)."""
         if self.members == 1: return run_name(self.base, s), run_name(self.alt, s)
-        return run_name(self.base, s), ensemble_name(self.alt, s, self.members)
+        return run_name(self.base, self.base_seed(s)), ensemble_name(self.alt, s, self.members)
 
 
 HEAD_PENALTY = "the penalty's default scope is the similarity head"
@@ -221,9 +227,10 @@ def plan(questions: dict = QUESTIONS) -> list[tuple[dict, int]]:
     need = {}  # slug: (overrides, {seed: its place among the seeds of its side})
     for q in questions.values():
         n_alt = 0 if q.tune else q.seeds * q.members  # an ensemble's members: m seeds a pair
-        for o, n in ((q.base, q.seeds), (q.alt, n_alt)):
+        alt_seeds = range(q.first_seed, q.first_seed + n_alt)
+        for o, seeds in ((q.base, [q.base_seed(s) for s in q.seed_list]), (q.alt, alt_seeds)):
             got = need.setdefault(slug(o), (o, {}))[1]
-            for i in range(n): got[q.first_seed + i] = min(got.get(q.first_seed + i, i), i)
+            for i, s in enumerate(seeds): got[s] = min(got.get(s, i), i)
     keys = list(need)  # at each place, the configurations in the order the questions name them
     order = sorted((i, keys.index(k), s) for k, (_, got) in need.items() for s, i in got.items())
     return [(need[keys[k]][0], s) for _, k, s in order]
