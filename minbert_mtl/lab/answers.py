@@ -195,7 +195,8 @@ QUESTIONS = {
         'Sequential (each task in turn), rather than parallel batches?',
         dict(schedule='parallel'), dict(schedule='sequential', train_fraction=0.584), 3,
         "58.4% of each task's examples in turn against the parallel schedule's draw"),
-    # ensembles: three runs vote on their saved predictions; pair s is seeds 3s, 3s+1 and 3s+2
+    # ensembles: three runs vote on their saved predictions; pair s is seeds 3s, 3s+1 and 3s+2,
+    # against a single run that is none of them (`Question.base_seed`: seeds 9-11 here)
     'ensemble': Question('An ensemble of three runs, rather than one run?', {}, {}, 3,
                          'the ensemble trains on 3x the examples, so takes 3x the time', 3),
     'ensemble, equal time': Question(
