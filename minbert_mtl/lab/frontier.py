@@ -8,13 +8,14 @@ import json
 from pathlib import Path
 import numpy as np
 from fastcore.script import call_parse
+from ..machinery.machine import native_bf16
 from .experiments import selection_split
 from .answers import (SELECTION, SMALLEST, Question, both_noises, compare, dev_gold,
                                      judge, read_records, run_name, score_draws, _train)
 
 # %% auto #0
-__all__ = ['MINUTES', 'GFLOPS', 'DEFAULT', 'RECIPES', 'SEEDS', 'recipe', 'choose', 'today', 'plan', 'run_frontier', 'point',
-           'frontier', 'against_today', 'frontier_markdown', 'readme_line', 'hf_minutes', 'plot_frontier',
+__all__ = ['MINUTES', 'GFLOPS', 'DEFAULT', 'RECIPES', 'SEEDS', 'BF16', 'recipe', 'choose', 'today', 'plan', 'run_frontier',
+           'point', 'frontier', 'against_today', 'frontier_markdown', 'readme_line', 'hf_minutes', 'plot_frontier',
            'frontier_text', 'write_frontier', 'frontier_cli']
 
 # %% ../../nbs/L10_frontier.ipynb #fr0004
@@ -27,6 +28,12 @@ RECIPES = {  # the candidates at every budget: the default, and the quick budget
     'short inputs': dict(max_length=64, batch_size=16, warmup_steps=20),
 }
 SEEDS = (100, 101, 102)  # the fresh seeds each point is confirmed on
+# bf16 against fp32, where the CPU computes bf16 natively: today's default configuration in each
+# number format on the fresh seeds (its fp32 side is the frontier's own run of it); every other
+# run of the frontier is fp32, so a point is the same computation on any machine
+BF16 = Question('bf16 autocast, rather than fp32, for one round-robin epoch (the default)?',
+                DEFAULT, DEFAULT | dict(precision='bf16'), len(SEEDS), first_seed=SEEDS[0],
+                confound='none: the same examples and steps; bf16 is meant to save time')
 
 
 def recipe(minutes: int, name: str) -> dict:
@@ -47,9 +54,11 @@ def today(seed: int) -> str:
     return run_name(DEFAULT, seed)
 
 
-def plan(selected: dict) -> list[tuple[str, dict, int]]:
+def plan(selected: dict, bf16: bool = False) -> list[tuple[str, dict, int]]:
     """(where, overrides, seed) of every run the frontier needs: 'selection' runs, then 'dev'
-    runs; a budget whose choice waits on its selection runs has no 'dev' runs yet."""
+    runs; a budget whose choice waits on its selection runs has no 'dev' runs yet. `bf16`:
+    instead, the runs of `BF16`, pair by pair."""
+    if bf16: return [('dev', o, s) for s in SEEDS for o in (BF16.base, BF16.alt)]
     runs = [('selection', recipe(m, n), 0) for m in MINUTES for n in RECIPES]
     for m in MINUTES:
         pick = choose(selected, m)
@@ -67,13 +76,19 @@ def _selection_data(base: dict | None, runs: Path) -> dict:
 
 
 def run_frontier(results_dir='runs/frontier-results', runs_dir='runs/frontier',
-                 base: dict | None = None, limit: int | None = None) -> list[str]:
-    "Train the frontier's runs whose records are missing (at most `limit`); their names."
+                 base: dict | None = None, limit: int | None = None,
+                 bf16: bool = False) -> list[str]:
+    """Train the frontier's runs whose records are missing (at most `limit`; `bf16`: those of
+    `BF16`), in fp32 unless a recipe says otherwise; their names."""
+    if bf16 and not native_bf16():
+        raise RuntimeError('this CPU does not compute bf16 natively (no avx512_bf16 or amx_bf16 '
+                           'in /proc/cpuinfo): emulated, bf16 is many times slower than fp32')
     out, runs, made = Path(results_dir), Path(runs_dir), []
+    base = {'precision': 'fp32', **(base or {})}  # 'auto' would depend on the machine
     folders = {'selection': out / 'selection', 'dev': out}
     while limit is None or len(made) < limit:
         have = {w: read_records(f) for w, f in folders.items()}
-        todo = [(w, o, s) for w, o, s in plan(have['selection'])
+        todo = [(w, o, s) for w, o, s in plan(have['selection'], bf16)
                 if run_name(o, s) not in have[w]]
         if not todo: break
         where, overrides, seed = todo[0]
@@ -223,9 +238,10 @@ def frontier_cli(
     runs_dir: str = 'runs/frontier',  # the runs' folders
     data_dir: str = None,  # course files; default: $MINBERT_DATA
     limit: int = None,  # train at most this many runs
+    bf16: bool = False,  # with --train: bf16's runs against fp32's instead (native bf16 only)
 ):
     "Train the frontier's missing runs (with --train), then write and print its table."
     base = dict(data_dir=data_dir) if data_dir else None
-    if train: run_frontier(results_dir, runs_dir, base, limit)
+    if train: run_frontier(results_dir, runs_dir, base, limit, bf16)
     Path(results_dir).mkdir(parents=True, exist_ok=True)
     print(write_frontier(results_dir, data_dir))
