@@ -15,8 +15,8 @@ from .answers import (SELECTION, SMALLEST, Question, both_noises, compare, dev_g
 
 # %% auto #0
 __all__ = ['MINUTES', 'GFLOPS', 'DEFAULT', 'RECIPES', 'SEEDS', 'BF16', 'recipe', 'choose', 'today', 'plan', 'run_frontier',
-           'point', 'frontier', 'against_today', 'frontier_markdown', 'readme_line', 'hf_minutes', 'plot_frontier',
-           'frontier_text', 'write_frontier', 'frontier_cli']
+           'point', 'frontier', 'against_today', 'bf16_row', 'bf16_markdown', 'frontier_markdown', 'readme_line',
+           'hf_minutes', 'plot_frontier', 'frontier_text', 'write_frontier', 'frontier_cli']
 
 # %% ../../nbs/L10_frontier.ipynb #fr0004
 MINUTES = {2: 7_000, 5: 18_000, 10: 36_000, 20: 72_000, 40: 144_000}  # minutes: examples
@@ -55,12 +55,13 @@ def today(seed: int) -> str:
 
 
 def plan(selected: dict, bf16: bool = False) -> list[tuple[str, dict, int]]:
-    """(where, overrides, seed) of every run the frontier needs: 'selection' runs, then 'dev'
-    runs; a budget whose choice waits on its selection runs has no 'dev' runs yet. `bf16`:
-    instead, the runs of `BF16`, pair by pair."""
+    """(where, overrides, seed) of every run the frontier needs, budget by budget: its 'selection'
+    runs, then its 'dev' runs (none while its choice waits on its selection runs); today's
+    default last. `bf16`: instead, the runs of `BF16`, pair by pair."""
     if bf16: return [('dev', o, s) for s in SEEDS for o in (BF16.base, BF16.alt)]
-    runs = [('selection', recipe(m, n), 0) for m in MINUTES for n in RECIPES]
+    runs = []
     for m in MINUTES:
+        runs += [('selection', recipe(m, n), 0) for n in RECIPES]
         pick = choose(selected, m)
         if pick is None: continue
         names = [pick] + (['default'] if pick != 'default' else [])
@@ -149,6 +150,48 @@ def against_today(rows: list[dict], folder='results/frontier', data_dir=None,
     row = judge([compare(q, read_records(folder), dev_gold(data_dir), draws)])[0]
     return row | {'no_lower': row['n'] >= 2 and row['both_lo'] > -SMALLEST}
 
+# %% ../../nbs/L10_frontier.ipynb #fr0013b
+def _minutes(r: dict) -> float:
+    "A record's training minutes, scaled to `GFLOPS` by the fp32 rate it measured."
+    return r['train_seconds'] / 60 * np.mean(r['gflops']) / GFLOPS
+
+
+def bf16_row(folder='results/frontier', data_dir=None, draws: int = 2000) -> dict:
+    """`BF16` on the fresh seeds: the answers' row (dev overall, bf16 - fp32) with `no_lower` as
+    in `against_today`; each same-CPU pair's `speedup` (fp32's training seconds over bf16's), the
+    CPUs, and each side's mean minutes at `GFLOPS` and peak memory."""
+    records = read_records(folder)
+    row = judge([compare(BF16, records, dev_gold(data_dir), draws)])[0]
+    pairs = [(records[a], records[b]) for a, b in map(BF16.names, BF16.seed_list)
+             if a in records and b in records]
+    cpu = lambda r: r.get('provenance', {}).get('cpu')
+    same = [(a, b) for a, b in pairs if cpu(a) == cpu(b)]
+    row['speedup'] = [a['train_seconds'] / b['train_seconds'] for a, b in same]
+    row['cpus'] = sorted({cpu(a) for a, _ in same})
+    sides = list(zip(*pairs)) or [(), ()]
+    row['minutes'] = [float(np.mean([_minutes(r) for r in s])) if s else None for s in sides]
+    row['peak_gib'] = [max((r['peak_gib'] for r in s), default=None) for s in sides]
+    return row | {'no_lower': row['n'] >= 2 and row['both_lo'] > -SMALLEST}
+
+
+def bf16_markdown(row: dict) -> str:
+    "`bf16_row` in a paragraph: the verdict, the loss ruled out or not, the time saved."
+    if not row['n']: return ''
+    text = (f"**bf16 against fp32** (one round-robin epoch, {row['n']} of {len(SEEDS)} fresh "
+            f"seeds): {row['verdict']}")
+    if row['n'] >= 2:
+        text += (f"; a loss of {SMALLEST} or more is "
+                 f"{'ruled out' if row['no_lower'] else 'not ruled out'}")
+    if row['speedup']:
+        each = ', '.join(f'{x:.2f}x' for x in row['speedup'])
+        fp32, bf16 = row['minutes']
+        text += (f". Training took {fp32:.1f} minutes in fp32 and {bf16:.1f} in bf16 at "
+                 f"{GFLOPS} GFLOP/s, {np.mean(row['speedup']):.2f}x faster ({each}, pair by "
+                 f"pair on {' and '.join(row['cpus'])}), peak memory {row['peak_gib'][0]:.1f} "
+                 f"and {row['peak_gib'][1]:.1f} GiB")
+    return text + '.\n'
+
+
 # %% ../../nbs/L10_frontier.ipynb #fr0018
 def _shown(r: dict) -> str:
     "The point's score and interval, or how many seeds are in."
@@ -215,6 +258,7 @@ def frontier_text(folder='results/frontier', data_dir=None) -> str:
     rows = frontier(folder, data_dir)
     today_row = against_today(rows, folder, data_dir) if read_records(folder) else None
     text = frontier_markdown(rows, today_row)
+    if (bf16 := bf16_markdown(bf16_row(folder, data_dir))): text += '\n' + bf16
     if (path := Path(folder) / 'hf-script.json').is_file():
         hf = json.loads(path.read_text())
         text += (f"\nThe plain Hugging Face script (`minbert_benchmark --hf_record`, one seed): "
