@@ -85,7 +85,7 @@ class TrainConfig:
     seed: int = integer(0, 0)           # weights of the heads, dropout, data order
     # 'cpu', 'cuda', 'mps' (Apple) or 'auto' (a CUDA GPU, else mps, else the CPU)
     device: str = one_of('cpu', DEVICES)
-    # 'fp32', 'bf16', or 'auto': bf16 on GPUs that have it
+    # 'fp32', 'bf16', or 'auto': bf16 where the GPU or CPU computes it natively (A1)
     precision: str = one_of('auto', TRAIN_PRECISIONS)
     # the model
     pooling: str = one_of('cls', POOLINGS)  # sentence vector: 'cls', 'pooler' or 'mean'

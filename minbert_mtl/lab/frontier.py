@@ -14,13 +14,15 @@ from .answers import (SELECTION, SMALLEST, Question, both_noises, compare, dev_g
                                      judge, read_records, run_name, score_draws, _train)
 
 # %% auto #0
-__all__ = ['MINUTES', 'GFLOPS', 'DEFAULT', 'RECIPES', 'SEEDS', 'BF16', 'recipe', 'choose', 'today', 'plan', 'run_frontier',
-           'point', 'frontier', 'against_today', 'bf16_row', 'bf16_markdown', 'frontier_markdown', 'readme_line',
-           'hf_minutes', 'plot_frontier', 'frontier_text', 'write_frontier', 'frontier_cli']
+__all__ = ['MINUTES', 'GFLOPS', 'REFERENCE', 'DEFAULT', 'RECIPES', 'SEEDS', 'BF16', 'recipe', 'choose', 'today', 'plan',
+           'run_frontier', 'pace', 'measured', 'point', 'frontier', 'against_today', 'bf16_row', 'bf16_markdown',
+           'frontier_markdown', 'readme_line', 'hf_minutes', 'plot_frontier', 'frontier_text', 'write_frontier',
+           'frontier_cli']
 
 # %% ../../nbs/L10_frontier.ipynb #fr0004
 MINUTES = {2: 7_000, 5: 18_000, 10: 36_000, 20: 72_000, 40: 144_000}  # minutes: examples
 GFLOPS = 130  # the machine the minutes are of: two cores at about this fp32 matmul rate
+REFERENCE = 'AMD EPYC'  # of this CPU (scaling by the matmul rate holds within one kind of CPU)
 # the default recipe over the experiments' baseline; `train_examples` sets the budget
 DEFAULT = dict(schedule='round_robin', epochs=1, train_examples=None)
 RECIPES = {  # the candidates at every budget: the default, and the quick budget's short inputs
@@ -80,12 +82,11 @@ def run_frontier(results_dir='runs/frontier-results', runs_dir='runs/frontier',
                  base: dict | None = None, limit: int | None = None,
                  bf16: bool = False) -> list[str]:
     """Train the frontier's runs whose records are missing (at most `limit`; `bf16`: those of
-    `BF16`), in fp32 unless a recipe says otherwise; their names."""
+    `BF16`), in fp32 unless a recipe says otherwise (`BASELINE` pins it); their names."""
     if bf16 and not native_bf16():
         raise RuntimeError('this CPU does not compute bf16 natively (no avx512_bf16 or amx_bf16 '
                            'in /proc/cpuinfo): emulated, bf16 is many times slower than fp32')
     out, runs, made = Path(results_dir), Path(runs_dir), []
-    base = {'precision': 'fp32', **(base or {})}  # 'auto' would depend on the machine
     folders = {'selection': out / 'selection', 'dev': out}
     while limit is None or len(made) < limit:
         have = {w: read_records(f) for w, f in folders.items()}
@@ -101,14 +102,43 @@ def run_frontier(results_dir='runs/frontier-results', runs_dir='runs/frontier',
     return made
 
 # %% ../../nbs/L10_frontier.ipynb #fr0012
-def point(records: dict, names: list[str], gold: dict, draws: int = 2000) -> dict:
+def _minutes(r: dict) -> float:
+    "A record's training minutes, scaled to `GFLOPS` by the fp32 rate it measured."
+    return r['train_seconds'] / 60 * np.mean(r['gflops']) / GFLOPS
+
+
+def _cpu(r: dict) -> str:
+    return r.get('provenance', {}).get('cpu', '')
+
+
+def pace(records: dict, name: str) -> float | None:
+    """Seconds per training example of recipe `name` on the `REFERENCE` CPU at `GFLOPS`, from
+    every record of it in `records` (any budget or seed) that ran there; None if none did."""
+    names = {run_name(recipe(m, name), s) for m in MINUTES for s in (0, *SEEDS)}
+    rs = [r for k, r in records.items() if k in names and _cpu(r).startswith(REFERENCE)]
+    if not rs: return None
+    return sum(60 * _minutes(r) for r in rs) / sum(sum(r['examples'].values()) for r in rs)
+
+
+def measured(rs: list[dict]) -> str:
+    "The minutes runs `rs` measured, by CPU, each with its mean matmul rate."
+    by = {}
+    for r in rs: by.setdefault(_cpu(r), []).append(r)
+    return '; '.join(f"{np.mean([r['train_seconds'] for r in g]) / 60:.1f} on {c} at "
+                     f"{np.mean([r['gflops'] for r in g]):.0f} GFLOP/s" for c, g in by.items())
+
+
+def point(records: dict, names: list[str], gold: dict, draws: int = 2000,
+          seconds_each: float | None = None) -> dict:
     """The runs `names` (those in `records`): how many, their mean dev overall with its
-    both-noise 95% interval (two runs or more), and their training minutes at `GFLOPS`."""
+    both-noise 95% interval (two runs or more), the minutes they measured (`measured`), and
+    their minutes on the `REFERENCE` CPU at `seconds_each` per training example (its `pace`)."""
     rs = [records[n] for n in names if n in records]
     if not rs: return {'n': 0}
     x = np.array([r['dev']['overall'] for r in rs])
-    at = [r['train_seconds'] / 60 * np.mean(r['gflops']) / GFLOPS for r in rs]
-    row = {'n': len(rs), 'overall': float(x.mean()), 'minutes': float(np.mean(at))}
+    examples = np.mean([sum(r['examples'].values()) for r in rs])
+    row = {'n': len(rs), 'overall': float(x.mean()), 'measured': measured(rs),
+           'minutes': None if seconds_each is None else float(examples * seconds_each / 60)}
     if len(rs) >= 2:
         sd = float(score_draws([r['predictions'] for r in rs], gold, draws).std(ddof=1))
         row['lo'], row['hi'], _ = both_noises(x, sd)
@@ -126,7 +156,7 @@ def frontier(folder='results/frontier', data_dir=None, draws: int = 2000) -> lis
     "A row per budget: the recipe chosen, its check on dev where it is not the default, the point."
     folder = Path(folder)
     selected, records = read_records(folder / 'selection'), read_records(folder)
-    gold = dev_gold(data_dir)
+    gold, every = dev_gold(data_dir), selected | records
     rows = []
     for m in MINUTES:
         row = {'budget': m, 'examples': MINUTES[m], 'chosen': choose(selected, m)}
@@ -135,7 +165,7 @@ def frontier(folder='results/frontier', data_dir=None, draws: int = 2000) -> lis
             row['check'] = _check(m, row['chosen'], records, gold, draws)
             if row['check']['verdict'].startswith('yes'): ship = row['chosen']
         names = [run_name(recipe(m, ship), s) for s in SEEDS]
-        rows.append(row | {'recipe': ship} | point(records, names, gold, draws))
+        rows.append(row | {'recipe': ship} | point(records, names, gold, draws, pace(every, ship)))
     return rows
 
 # %% ../../nbs/L10_frontier.ipynb #fr0013
@@ -151,25 +181,21 @@ def against_today(rows: list[dict], folder='results/frontier', data_dir=None,
     return row | {'no_lower': row['n'] >= 2 and row['both_lo'] > -SMALLEST}
 
 # %% ../../nbs/L10_frontier.ipynb #fr0013b
-def _minutes(r: dict) -> float:
-    "A record's training minutes, scaled to `GFLOPS` by the fp32 rate it measured."
-    return r['train_seconds'] / 60 * np.mean(r['gflops']) / GFLOPS
-
-
 def bf16_row(folder='results/frontier', data_dir=None, draws: int = 2000) -> dict:
     """`BF16` on the fresh seeds: the answers' row (dev overall, bf16 - fp32) with `no_lower` as
     in `against_today`; each same-CPU pair's `speedup` (fp32's training seconds over bf16's), the
-    CPUs, and each side's mean minutes at `GFLOPS` and peak memory."""
+    CPUs and their mean matmul rate, each side's mean measured minutes and peak memory."""
     records = read_records(folder)
     row = judge([compare(BF16, records, dev_gold(data_dir), draws)])[0]
     pairs = [(records[a], records[b]) for a, b in map(BF16.names, BF16.seed_list)
              if a in records and b in records]
-    cpu = lambda r: r.get('provenance', {}).get('cpu')
-    same = [(a, b) for a, b in pairs if cpu(a) == cpu(b)]
+    same = [(a, b) for a, b in pairs if _cpu(a) == _cpu(b)]
     row['speedup'] = [a['train_seconds'] / b['train_seconds'] for a, b in same]
-    row['cpus'] = sorted({cpu(a) for a, _ in same})
-    sides = list(zip(*pairs)) or [(), ()]
-    row['minutes'] = [float(np.mean([_minutes(r) for r in s])) if s else None for s in sides]
+    row['cpus'] = sorted({_cpu(a) for a, _ in same})
+    row['gflops'] = float(np.mean([r['gflops'] for p in same for r in p])) if same else None
+    sides = list(zip(*same)) or [(), ()]
+    row['minutes'] = [float(np.mean([r['train_seconds'] / 60 for r in s])) if s else None
+                      for s in sides]
     row['peak_gib'] = [max((r['peak_gib'] for r in s), default=None) for s in sides]
     return row | {'no_lower': row['n'] >= 2 and row['both_lo'] > -SMALLEST}
 
@@ -185,10 +211,10 @@ def bf16_markdown(row: dict) -> str:
     if row['speedup']:
         each = ', '.join(f'{x:.2f}x' for x in row['speedup'])
         fp32, bf16 = row['minutes']
-        text += (f". Training took {fp32:.1f} minutes in fp32 and {bf16:.1f} in bf16 at "
-                 f"{GFLOPS} GFLOP/s, {np.mean(row['speedup']):.2f}x faster ({each}, pair by "
-                 f"pair on {' and '.join(row['cpus'])}), peak memory {row['peak_gib'][0]:.1f} "
-                 f"and {row['peak_gib'][1]:.1f} GiB")
+        text += (f". Training took {fp32:.1f} minutes in fp32 and {bf16:.1f} in bf16 on "
+                 f"{' and '.join(row['cpus'])} at {row['gflops']:.0f} fp32 GFLOP/s, "
+                 f"{np.mean(row['speedup']):.2f}x faster ({each}, pair by pair), peak memory "
+                 f"{row['peak_gib'][0]:.1f} and {row['peak_gib'][1]:.1f} GiB")
     return text + '.\n'
 
 
@@ -202,13 +228,14 @@ def _shown(r: dict) -> str:
 def frontier_markdown(rows: list[dict], today_row: dict | None = None) -> str:
     "The frontier as a Markdown table, and the ten-minute point against today's default."
     head = ['budget', 'examples', 'chosen on the selection split', 'on dev, fresh seeds',
-            'recipe', 'dev overall (95%, both noises)', 'minutes at 130 GFLOP/s']
+            'recipe', 'dev overall (95%, both noises)',
+            f'minutes on {REFERENCE} at {GFLOPS} GFLOP/s', 'minutes measured']
     md = ['| ' + ' | '.join(head) + ' |', '|' + ' --- |' * len(head)]
     for r in rows:
         check = r['check']['verdict'] if 'check' in r else '-'
-        mins = f"{r['minutes']:.1f}" if r['n'] else '-'
+        mins = f"{r['minutes']:.1f}" if r.get('minutes') is not None else '-'
         md.append(f"| {r['budget']} min | {r['examples']:,} | {r['chosen'] or 'not yet'} | "
-                  f"{check} | {r['recipe']} | {_shown(r)} | {mins} |")
+                  f"{check} | {r['recipe']} | {_shown(r)} | {mins} | {r.get('measured', '-')} |")
     if today_row:
         md += ['', f"{today_row['question']} {today_row['verdict']} "
                f"({today_row['n']} seeds): a loss of {SMALLEST} or more is "
@@ -218,15 +245,15 @@ def frontier_markdown(rows: list[dict], today_row: dict | None = None) -> str:
 
 def readme_line(rows: list[dict]) -> str:
     "What a learner gets in N minutes, in one line (the points with every seed in)."
-    done = [r for r in rows if r['n'] == len(SEEDS)]
+    done = [r for r in rows if r['n'] == len(SEEDS) and r['minutes'] is not None]
     if not done: return ''
-    at = ', '.join(f"{r['overall']:.3f} in {r['budget']} min" for r in done)
-    return (f'On two CPU cores at about {GFLOPS} GFLOP/s the kit reaches a dev overall of {at} '
-            f'of training ({len(SEEDS)} fresh seeds each; `results/frontier`).')
+    at = ', '.join(f"{r['overall']:.3f} in {r['minutes']:.1f} min" for r in done)
+    return (f'On two CPU cores ({REFERENCE}, about {GFLOPS} fp32 GFLOP/s) the kit reaches a dev '
+            f'overall of {at} of training ({len(SEEDS)} fresh seeds each; `results/frontier`).')
 
 
 def hf_minutes(hf: dict) -> float:
-    "The training minutes of the plain Hugging Face script's record, at `GFLOPS`."
+    "The plain Hugging Face script's training minutes (its record's, on `REFERENCE`) at `GFLOPS`."
     return hf['train_seconds'] / 60 * np.mean(hf['gflops']) / GFLOPS
 
 
@@ -239,15 +266,15 @@ def plot_frontier(rows: list[dict], title: str = '', hf: dict | None = None):
         ax.plot(hf_minutes(hf), hf['dev']['overall'], 'kx', ms=9)
         ax.annotate('plain HF script', (hf_minutes(hf), hf['dev']['overall']), fontsize=7,
                     xytext=(4, 4), textcoords='offset points')
-    for r in (r for r in rows if r['n'] >= 2):
+    for r in (r for r in rows if r['n'] >= 2 and r['minutes'] is not None):
         bar = [[r['overall'] - r['lo']], [r['hi'] - r['overall']]]
         ax.errorbar(r['minutes'], r['overall'], bar, fmt='o', capsize=3,
                     color='C0' if r['recipe'] == 'default' else 'C1')
         ax.annotate(f"{r['budget']} min: {r['recipe']}", (r['minutes'], r['overall']),
                     fontsize=7, xytext=(4, -10), textcoords='offset points')
     ax.set_xscale('log')
-    ax.set(xlabel=f'training minutes on 2 cores at {GFLOPS} GFLOP/s', ylabel='dev overall',
-           title=title)
+    ax.set(xlabel=f'training minutes, {REFERENCE} (2 cores) at {GFLOPS} GFLOP/s',
+           ylabel='dev overall', title=title)
     fig.tight_layout()
     return ax
 

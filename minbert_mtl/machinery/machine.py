@@ -51,9 +51,10 @@ def native_bf16(flags: str | None = None) -> bool:
 
 
 def resolve_precision(name: str, device: torch.device) -> str:
-    "'auto': bf16 on a GPU that has it, else fp32."
+    "'auto': bf16 on a GPU that has it and on a CPU that computes it natively, else fp32."
     if name != 'auto': return name
-    return 'bf16' if device.type == 'cuda' and torch.cuda.is_bf16_supported() else 'fp32'
+    if device.type == 'cuda': return 'bf16' if torch.cuda.is_bf16_supported() else 'fp32'
+    return 'bf16' if device.type == 'cpu' and native_bf16() else 'fp32'
 
 # %% ../../nbs/A1_machine.ipynb #mach0900
 def tune_malloc(
