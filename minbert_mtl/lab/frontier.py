@@ -173,11 +173,17 @@ def against_today(rows: list[dict], folder='results/frontier', data_dir=None,
                   draws: int = 2000, minutes: int = 10) -> dict:
     """The `minutes` point's recipe against today's default configuration (one round-robin
     epoch), paired on the fresh seeds: the answers' row, with `no_lower` when its both-noise
-    interval rules out a loss of `SMALLEST` or more."""
+    interval rules out a loss of `SMALLEST` or more, and the `minutes` today's default takes on
+    the `REFERENCE` CPU (its examples at the default recipe's `pace`)."""
     ship = next(r['recipe'] for r in rows if r['budget'] == minutes)
     q = Question(f"The {minutes}-minute point ({ship}), rather than one round-robin epoch?",
                  DEFAULT, recipe(minutes, ship), len(SEEDS), first_seed=SEEDS[0])
-    row = judge([compare(q, read_records(folder), dev_gold(data_dir), draws)])[0]
+    records = read_records(folder)
+    row = judge([compare(q, records, dev_gold(data_dir), draws)])[0]
+    todays = [records[today(s)] for s in SEEDS if today(s) in records]
+    each = pace(read_records(Path(folder) / 'selection') | records, 'default')
+    row['minutes'] = (None if not todays or each is None else
+                      float(np.mean([sum(r['examples'].values()) for r in todays]) * each / 60))
     return row | {'no_lower': row['n'] >= 2 and row['both_lo'] > -SMALLEST}
 
 # %% ../../nbs/L10_frontier.ipynb #fr0013b
@@ -237,8 +243,10 @@ def frontier_markdown(rows: list[dict], today_row: dict | None = None) -> str:
         md.append(f"| {r['budget']} min | {r['examples']:,} | {r['chosen'] or 'not yet'} | "
                   f"{check} | {r['recipe']} | {_shown(r)} | {mins} | {r.get('measured', '-')} |")
     if today_row:
+        took = ('' if today_row.get('minutes') is None else f"; one round-robin epoch takes "
+                f"{today_row['minutes']:.1f} minutes on {REFERENCE} at {GFLOPS} GFLOP/s")
         md += ['', f"{today_row['question']} {today_row['verdict']} "
-               f"({today_row['n']} seeds): a loss of {SMALLEST} or more is "
+               f"({today_row['n']} seeds{took}): a loss of {SMALLEST} or more is "
                f"{'ruled out' if today_row['no_lower'] else 'not ruled out'}."]
     return '\n'.join(md) + '\n'
 
