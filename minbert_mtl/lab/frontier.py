@@ -260,9 +260,10 @@ def readme_line(rows: list[dict]) -> str:
             f'overall of {at} of training ({len(SEEDS)} fresh seeds each; `results/frontier`).')
 
 
-def hf_minutes(hf: dict) -> float:
-    "The plain Hugging Face script's training minutes (its record's, on `REFERENCE`) at `GFLOPS`."
-    return hf['train_seconds'] / 60 * np.mean(hf['gflops']) / GFLOPS
+def hf_minutes(hf: dict) -> float | None:
+    """The plain Hugging Face script's training minutes on `REFERENCE` at `GFLOPS`; None if its
+    record comes from another kind of CPU (a time there does not scale to this one)."""
+    return _minutes(hf) if _cpu(hf).startswith(REFERENCE) else None
 
 
 def plot_frontier(rows: list[dict], title: str = '', hf: dict | None = None):
@@ -270,7 +271,7 @@ def plot_frontier(rows: list[dict], title: str = '', hf: dict | None = None):
     interval; `hf`: the plain Hugging Face script's record (the benchmark's), a cross."""
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(6, 3.6))
-    if hf:
+    if hf and hf_minutes(hf) is not None:
         ax.plot(hf_minutes(hf), hf['dev']['overall'], 'kx', ms=9)
         ax.annotate('plain HF script', (hf_minutes(hf), hf['dev']['overall']), fontsize=7,
                     xytext=(4, 4), textcoords='offset points')
@@ -296,10 +297,13 @@ def frontier_text(folder='results/frontier', data_dir=None) -> str:
     if (bf16 := bf16_markdown(bf16_row(folder, data_dir))): text += '\n' + bf16
     if (path := Path(folder) / 'hf-script.json').is_file():
         hf = json.loads(path.read_text())
+        took = (f"{hf_minutes(hf):.1f} minutes of training at {GFLOPS} GFLOP/s"
+                if hf_minutes(hf) is not None else f"{hf['train_seconds'] / 60:.1f} minutes of "
+                f"training on {_cpu(hf)} at {np.mean(hf['gflops']):.0f} GFLOP/s, not "
+                f"{REFERENCE}: off the frontier's scale")
         text += (f"\nThe plain Hugging Face script (`minbert_benchmark --hf_record`, one seed): "
-                 f"dev overall {hf['dev']['overall']:.4f} after {hf_minutes(hf):.1f} minutes of "
-                 f"training at {GFLOPS} GFLOP/s ({hf['epochs']} epochs, batches of "
-                 f"{hf['batch_size']}).\n")
+                 f"dev overall {hf['dev']['overall']:.4f} after {took} ({hf['epochs']} epochs, "
+                 f"batches of {hf['batch_size']}).\n")
     return text
 
 
