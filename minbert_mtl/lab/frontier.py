@@ -108,6 +108,7 @@ def _minutes(r: dict) -> float:
 
 
 def _cpu(r: dict) -> str:
+    "The CPU a record ran on, as its provenance names it ('' if it does not)."
     return r.get('provenance', {}).get('cpu', '')
 
 
