@@ -107,6 +107,11 @@ def _minutes(r: dict) -> float:
     return r['train_seconds'] / 60 * np.mean(r['gflops']) / GFLOPS
 
 
+def _examples(r: dict) -> int:
+    "A record's training examples, all tasks together."
+    return sum(r['examples'].values())
+
+
 def _cpu(r: dict) -> str:
     "The CPU a record ran on, as its provenance names it ('' if it does not)."
     return r.get('provenance', {}).get('cpu', '')
@@ -118,7 +123,7 @@ def pace(records: dict, name: str) -> float | None:
     names = {run_name(recipe(m, name), s) for m in MINUTES for s in (0, *SEEDS)}
     rs = [r for k, r in records.items() if k in names and _cpu(r).startswith(REFERENCE)]
     if not rs: return None
-    return sum(60 * _minutes(r) for r in rs) / sum(sum(r['examples'].values()) for r in rs)
+    return sum(60 * _minutes(r) for r in rs) / sum(map(_examples, rs))
 
 
 def measured(rs: list[dict]) -> str:
@@ -137,7 +142,7 @@ def point(records: dict, names: list[str], gold: dict, draws: int = 2000,
     rs = [records[n] for n in names if n in records]
     if not rs: return {'n': 0}
     x = np.array([r['dev']['overall'] for r in rs])
-    examples = np.mean([sum(r['examples'].values()) for r in rs])
+    examples = np.mean([_examples(r) for r in rs])
     row = {'n': len(rs), 'overall': float(x.mean()), 'measured': measured(rs),
            'minutes': None if seconds_each is None else float(examples * seconds_each / 60)}
     if len(rs) >= 2:
@@ -170,6 +175,16 @@ def frontier(folder='results/frontier', data_dir=None, draws: int = 2000) -> lis
     return rows
 
 # %% ../../nbs/L10_frontier.ipynb #fr0013
+def _no_lower(row: dict) -> dict:
+    "A judged row, with `no_lower`: two seeds or more, and a loss of `SMALLEST` or more ruled out."
+    return row | {'no_lower': row['n'] >= 2 and row['both_lo'] > -SMALLEST}
+
+
+def _ruled(row: dict) -> str:
+    "Whether `row` rules out a loss worth reporting, in words."
+    return f"a loss of {SMALLEST} or more is {'' if row['no_lower'] else 'not '}ruled out"
+
+
 def against_today(rows: list[dict], folder='results/frontier', data_dir=None,
                   draws: int = 2000, minutes: int = 10) -> dict:
     """The `minutes` point's recipe against today's default configuration (one round-robin
@@ -184,8 +199,8 @@ def against_today(rows: list[dict], folder='results/frontier', data_dir=None,
     todays = [records[today(s)] for s in SEEDS if today(s) in records]
     each = pace(read_records(Path(folder) / 'selection') | records, 'default')
     row['minutes'] = (None if not todays or each is None else
-                      float(np.mean([sum(r['examples'].values()) for r in todays]) * each / 60))
-    return row | {'no_lower': row['n'] >= 2 and row['both_lo'] > -SMALLEST}
+                      float(np.mean([_examples(r) for r in todays]) * each / 60))
+    return _no_lower(row)
 
 # %% ../../nbs/L10_frontier.ipynb #fr0013b
 def bf16_row(folder='results/frontier', data_dir=None, draws: int = 2000) -> dict:
@@ -204,7 +219,7 @@ def bf16_row(folder='results/frontier', data_dir=None, draws: int = 2000) -> dic
     row['minutes'] = [float(np.mean([r['train_seconds'] / 60 for r in s])) if s else None
                       for s in sides]
     row['peak_gib'] = [max((r['peak_gib'] for r in s), default=None) for s in sides]
-    return row | {'no_lower': row['n'] >= 2 and row['both_lo'] > -SMALLEST}
+    return _no_lower(row)
 
 
 def bf16_markdown(row: dict) -> str:
@@ -212,9 +227,7 @@ def bf16_markdown(row: dict) -> str:
     if not row['n']: return ''
     text = (f"**bf16 against fp32** (one round-robin epoch, {row['n']} of {len(SEEDS)} fresh "
             f"seeds): {row['verdict']}")
-    if row['n'] >= 2:
-        text += (f"; a loss of {SMALLEST} or more is "
-                 f"{'ruled out' if row['no_lower'] else 'not ruled out'}")
+    if row['n'] >= 2: text += f'; {_ruled(row)}'
     if row['speedup']:
         each = ', '.join(f'{x:.2f}x' for x in row['speedup'])
         fp32, bf16 = row['minutes']
@@ -247,8 +260,7 @@ def frontier_markdown(rows: list[dict], today_row: dict | None = None) -> str:
         took = ('' if today_row.get('minutes') is None else f"; one round-robin epoch takes "
                 f"{today_row['minutes']:.1f} minutes on {REFERENCE} at {GFLOPS} GFLOP/s")
         md += ['', f"{today_row['question']} {today_row['verdict']} "
-               f"({today_row['n']} seeds{took}): a loss of {SMALLEST} or more is "
-               f"{'ruled out' if today_row['no_lower'] else 'not ruled out'}."]
+               f"({today_row['n']} seeds{took}): {_ruled(today_row)}."]
     return '\n'.join(md) + '\n'
 
 
