@@ -16,8 +16,8 @@ from .answers import (SELECTION, SMALLEST, Question, both_noises, compare, dev_g
 # %% auto #0
 __all__ = ['MINUTES', 'GFLOPS', 'REFERENCE', 'DEFAULT', 'RECIPES', 'SEEDS', 'BF16', 'recipe', 'choose', 'today', 'plan',
            'run_frontier', 'pace', 'measured', 'point', 'frontier', 'against_today', 'bf16_row', 'bf16_markdown',
-           'frontier_markdown', 'readme_line', 'hf_minutes', 'plot_frontier', 'frontier_text', 'write_frontier',
-           'frontier_cli']
+           'frontier_markdown', 'readme_line', 'hf_minutes', 'hf_record', 'plot_frontier', 'frontier_text',
+           'write_frontier', 'frontier_cli']
 
 # %% ../../nbs/L10_frontier.ipynb #fr0004
 MINUTES = {2: 7_000, 5: 18_000, 10: 36_000, 20: 72_000, 40: 144_000}  # minutes: examples
@@ -279,6 +279,12 @@ def hf_minutes(hf: dict) -> float | None:
     return _minutes(hf) if _cpu(hf).startswith(REFERENCE) else None
 
 
+def hf_record(folder='results/frontier') -> dict | None:
+    "The plain Hugging Face script's record in `folder` (`hf-script.json`); None if there is none."
+    path = Path(folder) / 'hf-script.json'
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
 def plot_frontier(rows: list[dict], title: str = '', hf: dict | None = None):
     """Dev overall against training minutes at `GFLOPS` (log scale), each point with its
     interval; `hf`: the plain Hugging Face script's record (the benchmark's), a cross."""
@@ -295,6 +301,8 @@ def plot_frontier(rows: list[dict], title: str = '', hf: dict | None = None):
         ax.annotate(f"{r['budget']} min: {r['recipe']}", (r['minutes'], r['overall']),
                     fontsize=7, xytext=(4, -10), textcoords='offset points')
     ax.set_xscale('log')
+    ax.set_xticks(list(MINUTES), [str(m) for m in MINUTES])  # the budgets, in plain numbers
+    ax.minorticks_off()
     ax.set(xlabel=f'training minutes, {REFERENCE} (2 cores) at {GFLOPS} GFLOP/s',
            ylabel='dev overall', title=title)
     fig.tight_layout()
@@ -308,9 +316,8 @@ def frontier_text(folder='results/frontier', data_dir=None) -> str:
     today_row = against_today(rows, folder, data_dir) if read_records(folder) else None
     text = frontier_markdown(rows, today_row)
     if (bf16 := bf16_markdown(bf16_row(folder, data_dir))): text += '\n' + bf16
-    if (path := Path(folder) / 'hf-script.json').is_file():
-        hf = json.loads(path.read_text())
-        took = (f"{hf_minutes(hf):.1f} minutes of training at {GFLOPS} GFLOP/s"
+    if (hf := hf_record(folder)) is not None:
+        took = (f"{hf_minutes(hf):.1f} minutes of training on {REFERENCE} at {GFLOPS} GFLOP/s"
                 if hf_minutes(hf) is not None else f"{hf['train_seconds'] / 60:.1f} minutes of "
                 f"training on {_cpu(hf)} at {np.mean(hf['gflops']):.0f} GFLOP/s, not "
                 f"{REFERENCE}: off the frontier's scale")
