@@ -188,14 +188,14 @@ def _ruled(row: dict) -> str:
 def against_today(rows: list[dict], folder='results/frontier', data_dir=None,
                   draws: int = 2000, minutes: int = 10) -> dict:
     """The `minutes` point's recipe against today's default configuration (one round-robin
-    epoch), paired on the fresh seeds: the answers' row, with `no_lower` when its both-noise
-    interval rules out a loss of `SMALLEST` or more, and the `minutes` today's default takes on
-    the `REFERENCE` CPU (its examples at the default recipe's `pace`)."""
+    epoch), paired on the fresh seeds: the answers' row, with the point's `recipe`, `no_lower`
+    when its both-noise interval rules out a loss of `SMALLEST` or more, and the `minutes`
+    today's default takes on the `REFERENCE` CPU (its examples at the default recipe's `pace`)."""
     ship = next(r['recipe'] for r in rows if r['budget'] == minutes)
     q = Question(f"The {minutes}-minute point ({ship}), rather than one round-robin epoch?",
                  DEFAULT, recipe(minutes, ship), len(SEEDS), first_seed=SEEDS[0])
     records = read_records(folder)
-    row = judge([compare(q, records, dev_gold(data_dir), draws)])[0]
+    row = judge([compare(q, records, dev_gold(data_dir), draws)])[0] | {'recipe': ship}
     todays = [records[today(s)] for s in SEEDS if today(s) in records]
     each = pace(read_records(Path(folder) / 'selection') | records, 'default')
     row['minutes'] = (None if not todays or each is None else
@@ -290,9 +290,9 @@ def plot_frontier(rows: list[dict], title: str = '', hf: dict | None = None):
     interval; `hf`: the plain Hugging Face script's record (the benchmark's), a cross."""
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(6, 3.6))
-    if hf and hf_minutes(hf) is not None:
-        ax.plot(hf_minutes(hf), hf['dev']['overall'], 'kx', ms=9)
-        ax.annotate('plain HF script', (hf_minutes(hf), hf['dev']['overall']), fontsize=7,
+    if hf and (x := hf_minutes(hf)) is not None:
+        ax.plot(x, hf['dev']['overall'], 'kx', ms=9)
+        ax.annotate('plain HF script', (x, hf['dev']['overall']), fontsize=7,
                     xytext=(4, 4), textcoords='offset points')
     for r in (r for r in rows if r['n'] >= 2 and r['minutes'] is not None):
         bar = [[r['overall'] - r['lo']], [r['hi'] - r['overall']]]
