@@ -14,15 +14,14 @@ from .answers import (SELECTION, SMALLEST, Question, both_noises, compare, dev_g
                                      judge, read_records, run_name, score_draws, _train)
 
 # %% auto #0
-__all__ = ['MINUTES', 'GFLOPS', 'REFERENCE', 'DEFAULT', 'RECIPES', 'SEEDS', 'BF16', 'recipe', 'choose', 'today', 'plan',
-           'run_frontier', 'pace', 'measured', 'point', 'frontier', 'against_today', 'bf16_row', 'bf16_markdown',
+__all__ = ['MINUTES', 'REFERENCE', 'DEFAULT', 'RECIPES', 'SEEDS', 'BF16', 'recipe', 'choose', 'today', 'plan', 'run_frontier',
+           'on_reference', 'pace', 'measured', 'point', 'frontier', 'against_today', 'bf16_row', 'bf16_markdown',
            'frontier_markdown', 'readme_line', 'hf_minutes', 'hf_record', 'plot_frontier', 'frontier_text',
            'write_frontier', 'frontier_cli']
 
 # %% ../../nbs/L10_frontier.ipynb #fr0004
 MINUTES = {2: 7_000, 5: 18_000, 10: 36_000, 20: 72_000, 40: 144_000}  # minutes: examples
-GFLOPS = 130  # the machine the minutes are of: two cores at about this fp32 matmul rate
-REFERENCE = 'AMD EPYC'  # of this CPU (scaling by the matmul rate holds within one kind of CPU)
+REFERENCE = 'AMD EPYC'  # the minutes are measured on this CPU, two cores
 # the default recipe over the experiments' baseline; `train_examples` sets the budget
 DEFAULT = dict(schedule='round_robin', epochs=1, train_examples=None)
 RECIPES = {  # the candidates at every budget: the default, and the quick budget's short inputs
@@ -102,11 +101,6 @@ def run_frontier(results_dir='runs/frontier-results', runs_dir='runs/frontier',
     return made
 
 # %% ../../nbs/L10_frontier.ipynb #fr0012
-def _minutes(r: dict) -> float:
-    "A record's training minutes, scaled to `GFLOPS` by the fp32 rate it measured."
-    return r['train_seconds'] / 60 * np.mean(r['gflops']) / GFLOPS
-
-
 def _examples(r: dict) -> int:
     "A record's training examples, all tasks together."
     return sum(r['examples'].values())
@@ -117,13 +111,21 @@ def _cpu(r: dict) -> str:
     return r.get('provenance', {}).get('cpu', '')
 
 
-def pace(records: dict, name: str) -> float | None:
-    """Seconds per training example of recipe `name` on the `REFERENCE` CPU at `GFLOPS`, from
-    every record of it in `records` (any budget or seed) that ran there; None if none did."""
+def on_reference(records: dict, name: str) -> list[dict]:
+    "Every record of recipe `name` in `records` (any budget or seed) that ran on `REFERENCE`."
     names = {run_name(recipe(m, name), s) for m in MINUTES for s in (0, *SEEDS)}
-    rs = [r for k, r in records.items() if k in names and _cpu(r).startswith(REFERENCE)]
+    return [r for k, r in records.items() if k in names and _cpu(r).startswith(REFERENCE)]
+
+
+def pace(records: dict, name: str) -> dict | None:
+    """Recipe `name` on the `REFERENCE` CPU (`on_reference`): the `seconds` per training example
+    its runs measured, and the lowest and highest fp32 matmul rate (`rates`) they measured (each
+    run's mean of before and after); None if none ran there."""
+    rs = on_reference(records, name)
     if not rs: return None
-    return sum(60 * _minutes(r) for r in rs) / sum(map(_examples, rs))
+    rates = [float(np.mean(r['gflops'])) for r in rs]
+    return {'seconds': sum(r['train_seconds'] for r in rs) / sum(map(_examples, rs)),
+            'rates': (min(rates), max(rates))}
 
 
 def measured(rs: list[dict]) -> str:
@@ -135,16 +137,17 @@ def measured(rs: list[dict]) -> str:
 
 
 def point(records: dict, names: list[str], gold: dict, draws: int = 2000,
-          seconds_each: float | None = None) -> dict:
+          paced: dict | None = None) -> dict:
     """The runs `names` (those in `records`): how many, their mean dev overall with its
     both-noise 95% interval (two runs or more), the minutes they measured (`measured`), and
-    their minutes on the `REFERENCE` CPU at `seconds_each` per training example (its `pace`)."""
+    their minutes on the `REFERENCE` CPU at the recipe's `pace` there (`paced`), with its rates."""
     rs = [records[n] for n in names if n in records]
     if not rs: return {'n': 0}
     x = np.array([r['dev']['overall'] for r in rs])
     examples = np.mean([_examples(r) for r in rs])
     row = {'n': len(rs), 'overall': float(x.mean()), 'measured': measured(rs),
-           'minutes': None if seconds_each is None else float(examples * seconds_each / 60)}
+           'minutes': None if paced is None else float(examples * paced['seconds'] / 60),
+           'rates': None if paced is None else paced['rates']}
     if len(rs) >= 2:
         sd = float(score_draws([r['predictions'] for r in rs], gold, draws).std(ddof=1))
         row['lo'], row['hi'], _ = both_noises(x, sd)
@@ -199,7 +202,8 @@ def against_today(rows: list[dict], folder='results/frontier', data_dir=None,
     todays = [records[today(s)] for s in SEEDS if today(s) in records]
     each = pace(read_records(Path(folder) / 'selection') | records, 'default')
     row['minutes'] = (None if not todays or each is None else
-                      float(np.mean([_examples(r) for r in todays]) * each / 60))
+                      float(np.mean([_examples(r) for r in todays]) * each['seconds'] / 60))
+    row['rates'] = None if each is None else each['rates']
     return _no_lower(row)
 
 # %% ../../nbs/L10_frontier.ipynb #fr0013b
@@ -245,11 +249,19 @@ def _shown(r: dict) -> str:
     return f"{r['overall']:.4f} ({r['lo']:.4f} to {r['hi']:.4f})"
 
 
+def _on(rows: list[dict]) -> str:
+    "`REFERENCE` and the range of matmul rates its runs measured, for the minutes of `rows`."
+    rates = [x for r in rows if r.get('rates') for x in r['rates']]
+    if not rates: return REFERENCE
+    lo, hi = f'{min(rates):.0f}', f'{max(rates):.0f}'
+    return f"{REFERENCE} at {lo if lo == hi else f'{lo}-{hi}'} fp32 GFLOP/s"
+
+
 def frontier_markdown(rows: list[dict], today_row: dict | None = None) -> str:
     "The frontier as a Markdown table, and the ten-minute point against today's default."
     head = ['budget', 'examples', 'chosen on the selection split', 'on dev, fresh seeds',
-            'recipe', 'dev overall (95%, both noises)',
-            f'minutes on {REFERENCE} at {GFLOPS} GFLOP/s', 'minutes measured']
+            'recipe', 'dev overall (95%, both noises)', f'minutes on {_on(rows)}',
+            'minutes measured']
     md = ['| ' + ' | '.join(head) + ' |', '|' + ' --- |' * len(head)]
     for r in rows:
         check = r['check']['verdict'] if 'check' in r else '-'
@@ -258,7 +270,7 @@ def frontier_markdown(rows: list[dict], today_row: dict | None = None) -> str:
                   f"{check} | {r['recipe']} | {_shown(r)} | {mins} | {r.get('measured', '-')} |")
     if today_row:
         took = ('' if today_row.get('minutes') is None else f"; one round-robin epoch takes "
-                f"{today_row['minutes']:.1f} minutes on {REFERENCE} at {GFLOPS} GFLOP/s")
+                f"{today_row['minutes']:.1f} minutes on {_on([today_row])}")
         md += ['', f"{today_row['question']} {today_row['verdict']} "
                f"({today_row['n']} seeds{took}): {_ruled(today_row)}."]
     return '\n'.join(md) + '\n'
@@ -269,14 +281,14 @@ def readme_line(rows: list[dict]) -> str:
     done = [r for r in rows if r['n'] == len(SEEDS) and r['minutes'] is not None]
     if not done: return ''
     at = ', '.join(f"{r['overall']:.3f} in {r['minutes']:.1f} min" for r in done)
-    return (f'On two CPU cores ({REFERENCE}, about {GFLOPS} fp32 GFLOP/s) the kit reaches a dev '
-            f'overall of {at} of training ({len(SEEDS)} fresh seeds each; `results/frontier`).')
+    return (f'On two CPU cores ({_on(done)}) the kit reaches a dev overall of {at} of training '
+            f'({len(SEEDS)} fresh seeds each; `results/frontier`).')
 
 
 def hf_minutes(hf: dict) -> float | None:
-    """The plain Hugging Face script's training minutes on `REFERENCE` at `GFLOPS`; None if its
-    record comes from another kind of CPU (a time there does not scale to this one)."""
-    return _minutes(hf) if _cpu(hf).startswith(REFERENCE) else None
+    """The plain Hugging Face script's training minutes, as measured on `REFERENCE`; None if its
+    record comes from another kind of CPU (a time there is off the frontier's scale)."""
+    return hf['train_seconds'] / 60 if _cpu(hf).startswith(REFERENCE) else None
 
 
 def hf_record(folder='results/frontier') -> dict | None:
@@ -286,7 +298,7 @@ def hf_record(folder='results/frontier') -> dict | None:
 
 
 def plot_frontier(rows: list[dict], title: str = '', hf: dict | None = None):
-    """Dev overall against training minutes at `GFLOPS` (log scale), each point with its
+    """Dev overall against training minutes on `REFERENCE` (log scale), each point with its
     interval; `hf`: the plain Hugging Face script's record (the benchmark's), a cross."""
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(6, 3.6))
@@ -303,7 +315,7 @@ def plot_frontier(rows: list[dict], title: str = '', hf: dict | None = None):
     ax.set_xscale('log')
     ax.set_xticks(list(MINUTES), [str(m) for m in MINUTES])  # the budgets, in plain numbers
     ax.minorticks_off()
-    ax.set(xlabel=f'training minutes, {REFERENCE} (2 cores) at {GFLOPS} GFLOP/s',
+    ax.set(xlabel=f'training minutes on {_on(rows)}, 2 cores',
            ylabel='dev overall', title=title)
     fig.tight_layout()
     return ax
@@ -317,10 +329,9 @@ def frontier_text(folder='results/frontier', data_dir=None) -> str:
     text = frontier_markdown(rows, today_row)
     if (bf16 := bf16_markdown(bf16_row(folder, data_dir))): text += '\n' + bf16
     if (hf := hf_record(folder)) is not None:
-        took = (f"{hf_minutes(hf):.1f} minutes of training on {REFERENCE} at {GFLOPS} GFLOP/s"
-                if hf_minutes(hf) is not None else f"{hf['train_seconds'] / 60:.1f} minutes of "
-                f"training on {_cpu(hf)} at {np.mean(hf['gflops']):.0f} GFLOP/s, not "
-                f"{REFERENCE}: off the frontier's scale")
+        took = (f"{hf['train_seconds'] / 60:.1f} minutes of training on {_cpu(hf)} at "
+                f"{np.mean(hf['gflops']):.0f} GFLOP/s")
+        if hf_minutes(hf) is None: took += f", not {REFERENCE}: off the frontier's scale"
         text += (f"\nThe plain Hugging Face script (`minbert_benchmark --hf_record`, one seed): "
                  f"dev overall {hf['dev']['overall']:.4f} after {took} ({hf['epochs']} epochs, "
                  f"batches of {hf['batch_size']}).\n")
