@@ -15,9 +15,9 @@ from .answers import (SELECTION, SMALLEST, Question, both_noises, compare, dev_g
 
 # %% auto #0
 __all__ = ['MINUTES', 'REFERENCE', 'DEFAULT', 'RECIPES', 'SEEDS', 'BF16', 'recipe', 'choose', 'today', 'plan', 'run_frontier',
-           'on_reference', 'pace', 'measured', 'point', 'frontier', 'against_today', 'bf16_row', 'bf16_markdown',
-           'frontier_markdown', 'readme_line', 'hf_minutes', 'hf_record', 'plot_frontier', 'frontier_text',
-           'write_frontier', 'frontier_cli']
+           'on_reference', 'pace', 'measured', 'point', 'frontier', 'against_today', 'bf16_folders', 'bf16_row',
+           'bf16_markdown', 'frontier_markdown', 'readme_line', 'bf16_line', 'hf_minutes', 'hf_record', 'plot_frontier',
+           'frontier_text', 'write_frontier', 'frontier_cli']
 
 # %% ../../nbs/L10_frontier.ipynb #fr0004
 MINUTES = {2: 7_000, 5: 18_000, 10: 36_000, 20: 72_000, 40: 144_000}  # minutes: examples
@@ -207,6 +207,12 @@ def against_today(rows: list[dict], folder='results/frontier', data_dir=None,
     return _no_lower(row)
 
 # %% ../../nbs/L10_frontier.ipynb #fr0013b
+def bf16_folders(folder='results/frontier') -> list[Path]:
+    """Where `BF16`'s pairs are: `folder`, whose fp32 side is the frontier's own runs of today's
+    default, and each `bf16-*` folder in it: another kind of CPU's pairs, both sides run there."""
+    return [Path(folder), *sorted(p for p in Path(folder).glob('bf16-*') if p.is_dir())]
+
+
 def bf16_row(folder='results/frontier', data_dir=None, draws: int = 2000) -> dict:
     """`BF16` on the fresh seeds: the answers' row (dev overall, bf16 - fp32) with `no_lower` as
     in `against_today`; each same-CPU pair's `speedup` (fp32's training seconds over bf16's), the
@@ -285,6 +291,21 @@ def readme_line(rows: list[dict]) -> str:
             f'({len(SEEDS)} fresh seeds each; `results/frontier`).')
 
 
+def bf16_line(folder='results/frontier', data_dir=None) -> str:
+    """What the default recipe costs in fp32 and in bf16, in one line: each CPU whose `BF16` pairs
+    are all in (`bf16_folders`), its measured minutes and rate."""
+    rows = [r for r in (bf16_row(f, data_dir) for f in bf16_folders(folder))
+            if r['n'] == len(SEEDS) and r['speedup']]
+    if not rows: return ''
+    at = '; '.join(f"{r['minutes'][0]:.1f} minutes in fp32 and {r['minutes'][1]:.1f} in bf16 on "
+                   f"{' and '.join(r['cpus'])} at {r['gflops']:.0f} fp32 GFLOP/s" for r in rows)
+    text = f'The default recipe (one round-robin epoch, `minbert_train`) trains in {at}'
+    if all(r['no_lower'] for r in rows):
+        text += ("; `precision='auto'` picks bf16 on such CPUs (native bf16), where a loss of "
+                 f"{SMALLEST} or more in dev overall is ruled out")
+    return text + f' ({len(SEEDS)} fresh seeds each; `results/frontier`).'
+
+
 def hf_minutes(hf: dict) -> float | None:
     """The plain Hugging Face script's training minutes, as measured on `REFERENCE`; None if its
     record comes from another kind of CPU (a time there is off the frontier's scale)."""
@@ -327,7 +348,8 @@ def frontier_text(folder='results/frontier', data_dir=None) -> str:
     rows = frontier(folder, data_dir)
     today_row = against_today(rows, folder, data_dir) if read_records(folder) else None
     text = frontier_markdown(rows, today_row)
-    if (bf16 := bf16_markdown(bf16_row(folder, data_dir))): text += '\n' + bf16
+    for f in bf16_folders(folder):
+        if (bf16 := bf16_markdown(bf16_row(f, data_dir))): text += '\n' + bf16
     if (hf := hf_record(folder)) is not None:
         took = (f"{hf['train_seconds'] / 60:.1f} minutes of training on {_cpu(hf)} at "
                 f"{np.mean(hf['gflops']):.0f} GFLOP/s")
@@ -352,10 +374,12 @@ def frontier_cli(
     runs_dir: str = 'runs/frontier',  # the runs' folders
     data_dir: str = None,  # course files; default: $MINBERT_DATA
     limit: int = None,  # train at most this many runs
-    bf16: bool = False,  # with --train: bf16's runs against fp32's instead (native bf16 only)
+    bf16: bool = False,  # bf16's pairs instead (native bf16 only); print their paragraph
 ):
-    "Train the frontier's missing runs (with --train), then write and print its table."
+    """Train the frontier's missing runs (with --train), then write and print its table; with
+    --bf16, `BF16`'s pairs (another kind of CPU: `--results_dir results/frontier/bf16-<cpu>`)."""
     base = dict(data_dir=data_dir) if data_dir else None
     if train: run_frontier(results_dir, runs_dir, base, limit, bf16)
+    if bf16: return print(bf16_markdown(bf16_row(results_dir, data_dir)))
     Path(results_dir).mkdir(parents=True, exist_ok=True)
     print(write_frontier(results_dir, data_dir))
