@@ -15,9 +15,9 @@ from .answers import (SELECTION, SMALLEST, Question, both_noises, compare, dev_g
 
 # %% auto #0
 __all__ = ['MINUTES', 'REFERENCE', 'DEFAULT', 'RECIPES', 'SEEDS', 'BF16', 'recipe', 'choose', 'today', 'plan', 'run_frontier',
-           'on_reference', 'pace', 'measured', 'point', 'frontier', 'against_today', 'bf16_folders', 'bf16_row',
-           'bf16_markdown', 'frontier_markdown', 'readme_line', 'bf16_line', 'hf_minutes', 'hf_record', 'plot_frontier',
-           'frontier_text', 'write_frontier', 'frontier_cli']
+           'on_reference', 'pace', 'measured', 'point', 'frontier', 'steps_up', 'against_today', 'bf16_folders',
+           'bf16_row', 'bf16_markdown', 'frontier_markdown', 'readme_line', 'bf16_line', 'hf_minutes', 'hf_record',
+           'plot_frontier', 'frontier_text', 'write_frontier', 'frontier_cli']
 
 # %% ../../nbs/L10_frontier.ipynb #fr0004
 MINUTES = {2: 7_000, 5: 18_000, 10: 36_000, 20: 72_000, 40: 144_000}  # minutes: examples
@@ -188,6 +188,18 @@ def _ruled(row: dict) -> str:
     return f"a loss of {SMALLEST} or more is {'' if row['no_lower'] else 'not '}ruled out"
 
 
+def steps_up(rows: list[dict], folder='results/frontier', data_dir=None,
+             draws: int = 2000) -> list[dict]:
+    """Each point of `rows` against the point one budget below it, paired on the fresh seeds
+    (where both have every seed in), judged as a family (Holm): the answers' rows."""
+    out = [Question(f"{b['budget']} minutes ({b['recipe']}), rather than {a['budget']} "
+                    f"({a['recipe']})?", recipe(a['budget'], a['recipe']),
+                    recipe(b['budget'], b['recipe']), len(SEEDS), first_seed=SEEDS[0])
+           for a, b in zip(rows, rows[1:]) if min(a['n'], b['n']) == len(SEEDS)]
+    records, gold = read_records(folder), dev_gold(data_dir)
+    return judge([compare(q, records, gold, draws) for q in out], family=True)
+
+
 def against_today(rows: list[dict], folder='results/frontier', data_dir=None,
                   draws: int = 2000, minutes: int = 10) -> dict:
     """The `minutes` point's recipe against today's default configuration (one round-robin
@@ -263,8 +275,10 @@ def _on(rows: list[dict]) -> str:
     return f"{REFERENCE} at {lo if lo == hi else f'{lo}-{hi}'} fp32 GFLOP/s"
 
 
-def frontier_markdown(rows: list[dict], today_row: dict | None = None) -> str:
-    "The frontier as a Markdown table, and the ten-minute point against today's default."
+def frontier_markdown(rows: list[dict], today_row: dict | None = None,
+                      steps: list[dict] | None = None) -> str:
+    """The frontier as a Markdown table, the ten-minute point against today's default, and each
+    point against the one below it (`steps_up`)."""
     head = ['budget', 'examples', 'chosen on the selection split', 'on dev, fresh seeds',
             'recipe', 'dev overall (95%, both noises)', f'minutes on {_on(rows)}',
             'minutes measured']
@@ -279,6 +293,10 @@ def frontier_markdown(rows: list[dict], today_row: dict | None = None) -> str:
                 f"{today_row['minutes']:.1f} minutes on {_on([today_row])}")
         md += ['', f"{today_row['question']} {today_row['verdict']} "
                f"({today_row['n']} seeds{took}): {_ruled(today_row)}."]
+    if steps:
+        md += ['', f'Each point against the one below it, paired on the fresh seeds ({len(steps)} '
+               'steps judged together, Holm):', '']
+        md += [f"- {s['question']} {s['verdict']}" for s in steps]
     return '\n'.join(md) + '\n'
 
 
@@ -347,7 +365,7 @@ def frontier_text(folder='results/frontier', data_dir=None) -> str:
     Face script's score where its record (`hf-script.json`) is there."""
     rows = frontier(folder, data_dir)
     today_row = against_today(rows, folder, data_dir) if read_records(folder) else None
-    text = frontier_markdown(rows, today_row)
+    text = frontier_markdown(rows, today_row, steps_up(rows, folder, data_dir))
     for f in bf16_folders(folder):
         if (bf16 := bf16_markdown(bf16_row(f, data_dir))): text += '\n' + bf16
     if (hf := hf_record(folder)) is not None:
