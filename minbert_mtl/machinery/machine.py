@@ -13,7 +13,7 @@ from ..evaluate import PRECISIONS
 
 # %% auto #0
 __all__ = ['autocast', 'available_devices', 'resolve_device', 'native_bf16', 'resolve_precision', 'tune_malloc', 'interleaved',
-           'gflops', 'clock', 'cpu_name', 'provenance']
+           'gflops', 'clock', 'cpu_name', 'cpu_features', 'provenance']
 
 # %% ../../nbs/A1_machine.ipynb #mach0500
 def autocast(device: str | torch.device, precision: str = 'fp32'):
@@ -121,12 +121,22 @@ def cpu_name() -> str:
     return names[0] if names else platform.processor() or platform.machine()
 
 
+def cpu_features(flags: str | None = None) -> list[str]:
+    """The vector features of this CPU that decide its kernels' speed (`flags`: /proc/cpuinfo's):
+    two CPUs of one name may differ in them, and a time compares only between alike ones."""
+    if flags is None:
+        info = Path('/proc/cpuinfo')
+        flags = info.read_text() if info.exists() else ''
+    return [f for f in ('avx2', 'avx512f', 'avx512_bf16', 'amx_bf16') if f in flags.split()]
+
+
 def provenance() -> dict:
     """When, with which code and on what machine a record is made: the date (UTC), the commit and
-    whether the package differed from it, the CPU, cores, torch, and the load average (1, 5 and 15
-    minutes: above the cores, the run shared the machine)."""
+    whether the package differed from it, the CPU and its vector features, cores, torch, and the
+    load average (1, 5 and 15 minutes: above the cores, the run shared the machine)."""
     return {'date': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
             'commit': _git('rev-parse', '--short', 'HEAD'),
             'code_changed': bool(_git('status', '--porcelain', '--', '.')),
-            'cpu': cpu_name(), 'cores': os.cpu_count(), 'torch': torch.__version__,
+            'cpu': cpu_name(), 'features': cpu_features(), 'cores': os.cpu_count(),
+            'torch': torch.__version__,
             'load': [round(x, 2) for x in os.getloadavg()]}
