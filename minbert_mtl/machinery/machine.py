@@ -12,8 +12,8 @@ from ..attention import matmul_flops
 from ..evaluate import PRECISIONS
 
 # %% auto #0
-__all__ = ['autocast', 'available_devices', 'resolve_device', 'native_bf16', 'resolve_precision', 'tune_malloc', 'interleaved',
-           'gflops', 'clock', 'cpu_name', 'cpu_features', 'provenance']
+__all__ = ['autocast', 'available_devices', 'resolve_device', 'cpu_flags', 'native_bf16', 'resolve_precision', 'tune_malloc',
+           'interleaved', 'gflops', 'clock', 'cpu_name', 'cpu_features', 'provenance']
 
 # %% ../../nbs/A1_machine.ipynb #mach0500
 def autocast(device: str | torch.device, precision: str = 'fp32'):
@@ -42,12 +42,17 @@ def resolve_device(name: str) -> torch.device:
     return torch.device(name)
 
 
-def native_bf16(flags: str | None = None) -> bool:
-    "Whether this CPU computes bf16 natively (`flags`: /proc/cpuinfo's, read where it exists)."
+def cpu_flags(flags: str | None = None) -> set[str]:
+    "The words of `flags`, by default this CPU's /proc/cpuinfo (empty where there is none)."
     if flags is None:
         info = Path('/proc/cpuinfo')
         flags = info.read_text() if info.exists() else ''
-    return bool({'avx512_bf16', 'amx_bf16'} & set(flags.split()))
+    return set(flags.split())
+
+
+def native_bf16(flags: str | None = None) -> bool:
+    "Whether this CPU computes bf16 natively (`flags`: /proc/cpuinfo's, read where it exists)."
+    return bool({'avx512_bf16', 'amx_bf16'} & cpu_flags(flags))
 
 
 def resolve_precision(name: str, device: torch.device) -> str:
@@ -124,10 +129,8 @@ def cpu_name() -> str:
 def cpu_features(flags: str | None = None) -> list[str]:
     """The vector features of this CPU that decide its kernels' speed (`flags`: /proc/cpuinfo's):
     two CPUs of one name may differ in them, and a time compares only between alike ones."""
-    if flags is None:
-        info = Path('/proc/cpuinfo')
-        flags = info.read_text() if info.exists() else ''
-    return [f for f in ('avx2', 'avx512f', 'avx512_bf16', 'amx_bf16') if f in flags.split()]
+    have = cpu_flags(flags)
+    return [f for f in ('avx2', 'avx512f', 'avx512_bf16', 'amx_bf16') if f in have]
 
 
 def provenance() -> dict:
