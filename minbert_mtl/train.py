@@ -16,7 +16,7 @@ from .callback.training import StopOnSignal
 from fastcore.docments import docments
 from .config import ALIASES, RECIPES, RESUME_FREE, TrainConfig, plugin_options
 from .machinery.compiled import FusedAdamW, compile_encoder
-from .machinery.fast import ClsOnly, FastAdamW, ascii_words
+from .machinery.fast import ClsOnly, FastAdamW, KeptEmbeddingGrads, ascii_words
 from .machinery.distributed import Replicas, all_reduce_mean_, gather_to_main
 from .machinery.distributed import init_distributed, world_from_env
 from .machinery.dropout import FastDropout
@@ -241,11 +241,13 @@ def _report(learn: Learner, started: float):
 
 def callbacks_for(cfg: TrainConfig, saved: dict | None = None) -> list[Callback]:
     """What a run does around its steps: drop with the fast masks (appendix A3), compute the
-    last layer for [CLS] alone where the model reads that (A2), predict in its precision with
-    prepacked weights (A5), resume and save its state, keep the best checkpoint,
-    log, show progress, stop on a signal or early, skip non-finite steps if asked."""
-    cbs = [FastDropout(), ClsOnly(), FastInference(), SaveLast(), History(), BestCheckpoint(),
-           StepLog(), ProgressBar(), GradStats(), StopOnSignal(), EarlyStopping(cfg.patience)]
+    last layer for [CLS] alone where the model reads that (A2), sum the embeddings' gradients
+    into memory kept from step to step (A2), predict in its precision with prepacked weights
+    (A5), resume and save its state, keep the best checkpoint, log, show progress, stop on a
+    signal or early, skip non-finite steps if asked."""
+    cbs = [FastDropout(), ClsOnly(), KeptEmbeddingGrads(), FastInference(), SaveLast(), History(),
+           BestCheckpoint(), StepLog(), ProgressBar(), GradStats(), StopOnSignal(),
+           EarlyStopping(cfg.patience)]
     return (cbs + ([Resume(saved)] if saved is not None else [])
             + ([SkipNonFinite()] if cfg.skip_nonfinite else []))
 

@@ -15,6 +15,7 @@ from fastcore.script import call_parse
 from ..attention import dropout_by
 from ..machinery.dropout import dropout
 from ..machinery.fast import FastAdamW, ascii_words, cls_only_encoded
+from ..machinery.fast import kept_embedding_grads
 from ..bert import BertModel
 from ..data import TASKS, bucket_batches, course_file, encode_examples, load_examples
 from ..data import make_batch, padded_tokens, random_batches
@@ -387,6 +388,14 @@ def _machine(malloc_tuned: bool) -> dict:
             'malloc_tuned': malloc_tuned}
 
 
+
+def _default_peak(pretrained: str, data_dir) -> float:
+    "Peak memory (GiB) of 30 default training steps and a dev evaluation, in a child process."
+    with tempfile.TemporaryDirectory() as out:
+        return peak_memory_of_run(pretrained=pretrained, data_dir=str(data_dir), out_dir=out,
+                                  epochs=1, steps_per_epoch=30, progress=False)
+
+
 def benchmark(
     pretrained: str = 'all-MiniLM-L6-v2',
     data_dir=None,
@@ -413,8 +422,10 @@ def benchmark(
         res['tokenizer'] = bench_tokenizer(files.folder, sents, examples['sst'], cache)
         enc = {t: encode_examples(e, tok, 128) for t, e in examples.items()}
     res['padding'] = bench_padding(enc, batch_size)
-    with dropout_by(dropout), encoded.by(cls_only_encoded):  # as a run does (FastDropout, ClsOnly)
+    # as a run does: FastDropout, ClsOnly and KeptEmbeddingGrads
+    with dropout_by(dropout), encoded.by(cls_only_encoded), ExitStack() as kept:
         kit, naive, ref = kit_and_reference(files.folder)
+        for m in (kit, naive): kept.enter_context(kept_embedding_grads(m))
         g = torch.Generator().manual_seed(0)
         sst_batches = [
             make_batch(enc['sst'], b, tok)
@@ -436,16 +447,7 @@ def benchmark(
         # emulated bf16 (no native support) is many times slower: not worth the benchmark's time
         res['bf16'] = bench_bf16(kit, sst_batches, rounds) if native_bf16() else {'native': False}
     res['dropout'] = bench_dropout(rounds=rounds)
-    if memory:
-        with tempfile.TemporaryDirectory() as out:
-            res['peak_memory_gib'] = peak_memory_of_run(
-                pretrained=pretrained,
-                data_dir=str(data_dir),
-                out_dir=out,
-                epochs=1,
-                steps_per_epoch=30,
-                progress=False,
-            )
+    if memory: res['peak_memory_gib'] = _default_peak(pretrained, data_dir)
     res['seconds'] = time.perf_counter() - t_start
     res['targets'] = targets(res)
     return res
