@@ -32,10 +32,10 @@ from ..machinery.machine import clock, cpu_name, interleaved, matmul_flops
 from ..machinery.machine import autocast, native_bf16, provenance, tune_malloc
 
 # %% auto #0
-__all__ = ['MATMUL_OPS', 'Reference', 'kit_and_reference', 'step_fns', 'trainable', 'predicting', 'bench_training',
-           'pack_seconds', 'bench_padding', 'bench_bucketing', 'bench_tokenizer', 'bench_overheads', 'bench_flops',
-           'profile_step', 'bench_dropout', 'bench_bf16', 'peak_memory_of_run', 'benchmark', 'targets', 'format_table',
-           'benchmark_cli', 'whole_runs', 'whole_run_rows', 'hf_script']
+__all__ = ['MATMUL_OPS', 'EMBEDDING_GRAD_OPS', 'Reference', 'kit_and_reference', 'step_fns', 'trainable', 'predicting',
+           'bench_training', 'pack_seconds', 'bench_padding', 'bench_bucketing', 'bench_tokenizer', 'bench_overheads',
+           'bench_flops', 'profile_step', 'bench_dropout', 'bench_bf16', 'peak_memory_of_run', 'benchmark', 'targets',
+           'format_table', 'benchmark_cli', 'whole_runs', 'whole_run_rows', 'hf_script']
 
 # %% ../../nbs/L8_benchmark.ipynb #85686d7c
 class Reference(torch.nn.Module):
@@ -304,6 +304,9 @@ MATMUL_OPS = ('aten::mm', 'aten::addmm', 'aten::bmm', 'aten::baddbmm',
               'aten::_scaled_dot_product_flash_attention_for_cpu',
               'aten::_scaled_dot_product_flash_attention_for_cpu_backward')
 
+# the backward of the lookups: PyTorch's, and the kept tables' (`kept_lookup`, the fast appendix)
+EMBEDDING_GRAD_OPS = ('aten::embedding_dense_backward', '_KeptLookupBackward')
+
 
 def profile_step(model, batches: dict) -> dict:
     """Where one parallel training step (a batch of each task, AdamW) spends its time, by PyTorch's
@@ -330,8 +333,7 @@ def profile_step(model, batches: dict) -> dict:
     seconds = {k: ev[k].cpu_time_total / 1e6 for k in ('forward', 'backward', 'optimizer')}
     total = sum(seconds.values())
     matmul = sum(e.self_cpu_time_total for k, e in ev.items() if k in MATMUL_OPS) / 1e6
-    emb = ev['aten::embedding_dense_backward'].cpu_time_total / 1e6 if (
-        'aten::embedding_dense_backward' in ev) else 0.0
+    emb = sum(ev[k].cpu_time_total for k in EMBEDDING_GRAD_OPS if k in ev) / 1e6
     return {'seconds': seconds, 'matmul_share': matmul / total, 'embedding_grad_share': emb / total}
 
 
@@ -369,11 +371,21 @@ def bench_bf16(kit, batches: list[dict], rounds: int = 3) -> dict:
     return res
 
 
+_OWN_PEAK = """
+import re, resource, sys
+try:  # the child's own high-water mark: getrusage also counts the parent it was forked from
+    kib = int(re.search(r'VmHWM:\\s+(\\d+) kB', open('/proc/self/status').read())[1])
+except OSError:  # no /proc: getrusage, an upper bound
+    kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1024 if sys.platform == 'darwin' else 1)
+print(kib)
+"""
+
+
 def peak_memory_of_run(**overrides) -> float:
-    "Peak resident memory (GiB) of a child process that runs `run(**overrides)`."
-    code = f'from minbert_mtl.train import run; run(**{overrides!r})'
-    subprocess.run([sys.executable, '-c', code], check=True, capture_output=True)
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20
+    "Peak resident memory (GiB) of a child process that runs `run(**overrides)`, its own alone."
+    code = f'from minbert_mtl.train import run; run(**{overrides!r})' + _OWN_PEAK
+    out = subprocess.run([sys.executable, '-c', code], check=True, capture_output=True, text=True)
+    return int(out.stdout.split()[-1]) / 2**20
 
 # %% ../../nbs/L8_benchmark.ipynb #05a32124
 def _machine(malloc_tuned: bool) -> dict:
