@@ -59,7 +59,10 @@ def ascii_words(text: str) -> list[str]:
 
 # %% ../../nbs/A2_fast.ipynb #fadam1cd
 class FastAdamW(AdamW):
-    "The optimizer lesson's AdamW, its denominator sqrt(v) + eps computed fast on a CPU."
+    """The optimizer lesson's AdamW, computed fast on a CPU: the denominator sqrt(v) + eps in a
+    kept buffer, and a large tensor's update a piece at a time."""
+    chunk = 2**18  # numbers per piece: 1 MiB in fp32, so every pass over a piece finds it cached
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._scratch = {}  # (device, dtype) -> flat buffer for sqrt(v) + eps, reused every step
@@ -74,6 +77,16 @@ class FastAdamW(AdamW):
         out = buf[: v.numel()].view_as(v)
         torch.clamp_min(v, torch.finfo(v.dtype).tiny, out=out)  # no sqrt of exact zeros: slow
         return out.sqrt_().add_(eps)
+
+    def update(self, p, g, m, v, consts: tuple, step_size: float, decay: float):
+        "The lesson's update of one parameter; on a CPU, `chunk` numbers at a time."
+        tensors = (p, g, m, v)
+        if p.numel() <= self.chunk or p.device.type != 'cpu' or not all(
+                t.is_contiguous() for t in tensors):
+            return super().update(p, g, m, v, consts, step_size, decay)
+        flat = [t.view(-1) for t in tensors]
+        for s in range(0, p.numel(), self.chunk):
+            super().update(*(t[s : s + self.chunk] for t in flat), consts, step_size, decay)
 
 # %% ../../nbs/A2_fast.ipynb #keg1cd
 def _holders(t: Tensor) -> int:
