@@ -4,7 +4,7 @@
 
 # %% ../../nbs/L8_benchmark.ipynb #075ad8d9
 from __future__ import annotations
-import json, os, platform, resource, subprocess, sys, tempfile, time
+import json, os, platform, subprocess, sys, tempfile, time
 from contextlib import ExitStack, contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -375,8 +375,9 @@ _OWN_PEAK = """
 import re, resource, sys
 try:  # the child's own high-water mark: getrusage also counts the parent it was forked from
     kib = int(re.search(r'VmHWM:\\s+(\\d+) kB', open('/proc/self/status').read())[1])
-except OSError:  # no /proc: getrusage, an upper bound
-    kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1024 if sys.platform == 'darwin' else 1)
+except OSError:  # no /proc: getrusage, an upper bound (in bytes on macOS)
+    kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kib //= 1024 if sys.platform == 'darwin' else 1
 print(kib)
 """
 
@@ -398,7 +399,6 @@ def _machine(malloc_tuned: bool) -> dict:
             'torch_threads': torch.get_num_threads(), 'torch': torch.__version__,
             'transformers': reference, 'python': platform.python_version(),
             'malloc_tuned': malloc_tuned}
-
 
 
 def _default_peak(pretrained: str, data_dir) -> float:
