@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['EVENTS', 'CancelFitException', 'CancelStepException', 'Callback', 'Swap']
+__all__ = ['EVENTS', 'CancelFitException', 'CancelStepException', 'Callback', 'During', 'Swap']
 
 # %% ../../nbs/17_callbacks.ipynb #cbc00004
 EVENTS = ('before_fit', 'before_epoch', 'before_step', 'after_backward', 'after_cancel_step',
@@ -42,16 +42,24 @@ class Callback:
 def _nothing(): pass
 
 # %% ../../nbs/17_callbacks.ipynb #swap1cd
-class Swap(Callback):
-    "For a run's `fit`, calls of `seam` go to `fn` (an appendix's implementation of a lesson's)."
-    def __init__(self, seam, fn):
-        self.seam, self.fn, self.using = seam, fn, None
+class During(Callback):
+    "For a run's `fit`, inside the context manager that `context()` makes (at `before_fit`)."
+    using = None
+
+    def context(self): raise NotImplementedError
 
     def before_fit(self):
-        self.using = self.seam.by(self.fn)
+        self.using = self.context()
         self.using.__enter__()
 
     def after_fit(self):  # also after a before_fit that never came (another callback failed)
         if self.using is not None:
             self.using.__exit__(None, None, None)
             self.using = None
+
+
+class Swap(During):
+    "For a run's `fit`, calls of `seam` go to `fn` (an appendix's implementation of a lesson's)."
+    def __init__(self, seam, fn): self.seam, self.fn = seam, fn
+
+    def context(self): return self.seam.by(self.fn)

@@ -13,7 +13,7 @@ from torch import nn, Tensor
 from torch.autograd.function import once_differentiable
 from ..attention import additive_mask
 from ..bert import BertLayer, BertModel
-from ..callback.core import Callback, Swap
+from ..callback.core import During, Swap
 from ..model import encoded, encoder_outputs
 from ..optimizer import AdamW
 from ..tokenizer import basic_tokenize
@@ -124,12 +124,10 @@ class _KeptLookup(torch.autograd.Function):
     def backward(ctx, grad):
         if not ctx.needs_input_grad[0]: return None, None, None, None
         (ids,) = ctx.saved_tensors
-        ids, grad = ids.reshape(-1), grad.reshape(-1, grad.size(-1))  # (B*T,), (B*T, H)
-        if ctx.padding_idx is not None:  # the padding row gets no gradient
-            keep = ids != ctx.padding_idx
-            ids, grad = ids[keep], grad[keep]
         out = ctx.memory.zeros(ctx.shape, grad)  # in the gradient's type, as the plain backward
-        return out.index_add_(0, ids, grad), None, None, None  # position by position, in order
+        out.index_add_(0, ids.reshape(-1), grad.reshape(-1, grad.size(-1)))  # in position order
+        if ctx.padding_idx is not None: out[ctx.padding_idx] = 0  # the padding row gets none
+        return out, None, None, None
 
 
 def kept_lookup(emb: nn.Embedding, memory: GradMemory, ids: Tensor) -> Tensor:
@@ -154,15 +152,6 @@ def kept_embedding_grads(model: nn.Module):
             else: m.forward = f
 
 
-class KeptEmbeddingGrads(Callback):
+class KeptEmbeddingGrads(During):
     "A run's callback: its embedding tables' gradients go into memory kept from step to step."
-    def __init__(self): self.using = None
-
-    def before_fit(self):
-        self.using = kept_embedding_grads(self.learn.model)
-        self.using.__enter__()
-
-    def after_fit(self):  # also after a before_fit that never came (another callback failed)
-        if self.using is not None:
-            self.using.__exit__(None, None, None)
-            self.using = None
+    def context(self): return kept_embedding_grads(self.learn.model)
