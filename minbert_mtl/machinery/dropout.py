@@ -25,7 +25,7 @@ def dropout_mask(
     bits = torch.empty((n + 3) // 4, dtype=torch.int64)
     bits.random_(-(2**63), None, generator=generator)  # all 64 bits random
     r = bits.view(torch.int16)[:n].view(shape)  # four uniform 16-bit integers per draw
-    kept = (r >= k - 2**15).to(dtype)  # kept with probability 1 - p'
+    kept = torch.ge(r, k - 2**15, out=torch.empty(shape, dtype=dtype))  # 1 kept (prob. 1 - p')
     return kept.mul_(2**16 / (2**16 - k))  # scaled by 1 / (1 - p')
 
 
