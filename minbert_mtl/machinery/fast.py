@@ -16,6 +16,7 @@ from torch.autograd.function import once_differentiable
 from ..attention import additive_mask
 from ..bert import BertLayer, BertModel
 from ..callback.core import During, Swap
+from ..config import DEFAULT_CACHE
 from ..model import encoded, encoder_outputs
 from .machine import cpu_name
 from ..optimizer import AdamW, adam_step_size
@@ -198,8 +199,7 @@ def load_adam_loops(cache, cc: str | None = None, source: str = ADAM_C) -> tuple
 
 @functools.cache
 def _adam_loops() -> tuple:
-    from minbert_mtl.config import DEFAULT_CACHE  # the kit's cache folder
-    return load_adam_loops(DEFAULT_CACHE)
+    return load_adam_loops(DEFAULT_CACHE)  # in the kit's cache folder
 
 
 def adam_loops():
