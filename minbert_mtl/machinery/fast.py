@@ -23,9 +23,9 @@ from ..optimizer import AdamW, adam_step_size
 from ..tokenizer import basic_tokenize
 
 # %% auto #0
-__all__ = ['ADAM_C', 'ADAM_FLAGS', 'first_position', 'cls_only_encoded', 'ClsOnly', 'ascii_words', 'FastAdamW',
-           'build_adam_loops', 'c_update', 'load_adam_loops', 'adam_loops', 'adam_loops_problem', 'GradMemory',
-           'kept_lookup', 'kept_embedding_grads', 'KeptEmbeddingGrads']
+__all__ = ['ADAM_C', 'ADAM_FLAGS', 'VML_MODE', 'first_position', 'cls_only_encoded', 'ClsOnly', 'ascii_words', 'FastAdamW',
+           'mkl_square_root', 'build_adam_loops', 'c_update', 'load_adam_loops', 'adam_loops', 'adam_loops_problem',
+           'GradMemory', 'kept_lookup', 'kept_embedding_grads', 'KeptEmbeddingGrads']
 
 # %% ../../nbs/A2_fast.ipynb #cls1cd
 def first_position(layer: BertLayer, x: Tensor, mask: Tensor) -> Tensor:
@@ -103,11 +103,12 @@ class FastAdamW(AdamW):
 # %% ../../nbs/A2_fast.ipynb #cl1cd
 ADAM_C = r"""
 #include <math.h>
-/* Adam's moments of n numbers, and v clamped to tiny (a NaN stays NaN) into root. */
-void adam_moments(const float *g, float *m, float *v, float *root, long n, float b1, float a1,
-                  float b2, float a2, float tiny, int threads) {
-    #pragma omp parallel for num_threads(threads) schedule(static)
-    for (long i = 0; i < n; i++) {
+#define BLOCK 4096
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+/* Adam's moments of k numbers, and v clamped to tiny (a NaN stays NaN) into root. */
+static void moments(const float *g, float *m, float *v, float *root, long k, float b1, float a1,
+                    float b2, float a2, float tiny) {
+    for (long i = 0; i < k; i++) {
         float gi = g[i];
         float mi = fmaf(gi, a1, m[i] * b1);
         float vi = fmaf(a2 * gi, gi, v[i] * b2);
@@ -116,13 +117,44 @@ void adam_moments(const float *g, float *m, float *v, float *root, long n, float
         root[i] = vi < tiny ? tiny : vi;
     }
 }
-/* p + (-step * m) / (root + eps), then times decay if decayed. */
+/* p + (-step * m) / (root + eps) for k numbers, then times decay if decayed. */
+static void apply(float *p, const float *m, const float *root, long k, float eps, float neg_step,
+                  float decay, int decayed) {
+    for (long i = 0; i < k; i++) {
+        float pi = p[i] + (neg_step * m[i]) / (root[i] + eps);
+        p[i] = decayed ? pi * decay : pi;
+    }
+}
+void adam_moments(const float *g, float *m, float *v, float *root, long n, float b1, float a1,
+                  float b2, float a2, float tiny, int threads) {
+    #pragma omp parallel for num_threads(threads) schedule(static)
+    for (long s = 0; s < n; s += BLOCK)
+        moments(g + s, m + s, v + s, root + s, MIN(BLOCK, n - s), b1, a1, b2, a2, tiny);
+}
 void adam_apply(float *p, const float *m, const float *root, long n, float eps, float neg_step,
                 float decay, int decayed, int threads) {
     #pragma omp parallel for num_threads(threads) schedule(static)
-    for (long i = 0; i < n; i++) {
-        float pi = p[i] + (neg_step * m[i]) / (root[i] + eps);
-        p[i] = decayed ? pi * decay : pi;
+    for (long s = 0; s < n; s += BLOCK)
+        apply(p + s, m + s, root + s, MIN(BLOCK, n - s), eps, neg_step, decay, decayed);
+}
+typedef void (*vsqrt_t)(int, const float *, float *, long long);
+typedef int (*local_threads_t)(int);
+/* Both loops with the square root `vsqrt` (MKL's, in `mode`) between them, block by block. */
+void adam_one(float *p, const float *g, float *m, float *v, long n, float b1, float a1, float b2,
+              float a2, float tiny, float eps, float neg_step, float decay, int decayed,
+              vsqrt_t vsqrt, long long mode, local_threads_t local_threads, int threads) {
+    #pragma omp parallel num_threads(threads)
+    {
+        int was = local_threads(1);  /* MKL stays on this thread */
+        float root[BLOCK];
+        #pragma omp for schedule(static)
+        for (long s = 0; s < n; s += BLOCK) {
+            long k = MIN(BLOCK, n - s);
+            moments(g + s, m + s, v + s, root, k, b1, a1, b2, a2, tiny);
+            vsqrt((int)k, root, root, mode);
+            apply(p + s, m + s, root, k, eps, neg_step, decay, decayed);
+        }
+        local_threads(was);
     }
 }
 """
@@ -130,7 +162,21 @@ ADAM_FLAGS = ('-O3', '-march=native', '-ffp-contract=off', '-fno-math-errno', '-
               '-shared', '-fPIC')
 _F, _P = ctypes.c_float, ctypes.c_void_p
 _ARGS = {'adam_moments': [_P] * 4 + [ctypes.c_long] + [_F] * 5 + [ctypes.c_int],
-         'adam_apply': [_P] * 3 + [ctypes.c_long] + [_F] * 3 + [ctypes.c_int] * 2}
+         'adam_apply': [_P] * 3 + [ctypes.c_long] + [_F] * 3 + [ctypes.c_int] * 2,
+         'adam_one': [_P] * 4 + [ctypes.c_long] + [_F] * 8 + [ctypes.c_int, _P, ctypes.c_longlong,
+                                                             _P, ctypes.c_int]}
+VML_MODE = 0x2 | 0x100 | 0x140000  # VML_HA | VML_ERRMODE_IGNORE | VML_FTZDAZ_OFF, as PyTorch's
+
+
+def mkl_square_root() -> tuple | None:
+    "Where PyTorch's library has MKL: the addresses of `vmsSqrt` and `MKL_Set_Num_Threads_Local`."
+    lib = Path(torch.__file__).parent / 'lib' / 'libtorch_cpu.so'
+    try:
+        torch_cpu = ctypes.CDLL(str(lib))
+        names = ('vmsSqrt', 'MKL_Set_Num_Threads_Local')
+        return tuple(ctypes.cast(getattr(torch_cpu, f), ctypes.c_void_p).value for f in names)
+    except (OSError, AttributeError):  # not Linux, or a PyTorch without MKL
+        return None
 
 
 def _cpu_key() -> str:
@@ -156,10 +202,15 @@ def build_adam_loops(cache: Path, cc: str, source: str = ADAM_C) -> Path:
 
 # %% ../../nbs/A2_fast.ipynb #cl2cd
 def c_update(lib, p, g, m, v, root, consts: tuple, step_size: float, decay: float):
-    "The lesson's update of contiguous fp32 `p`, `g`, `m`, `v` by the loops; `root`: scratch."
+    """The lesson's update of contiguous fp32 `p`, `g`, `m`, `v` by the loops; `root`: scratch of
+    their size (unused by `adam_one`)."""
     b1, b2, eps = consts
     n = p.numel()
     threads = torch.get_num_threads() if n > 32768 else 1  # waking threads costs more than that
+    if lib.mkl is not None:  # one loop, with the square root PyTorch takes, MKL's
+        return lib.adam_one(p.data_ptr(), g.data_ptr(), m.data_ptr(), v.data_ptr(), n, b1, 1 - b1,
+                            b2, 1 - b2, torch.finfo(torch.float32).tiny, eps, -step_size, decay,
+                            decay != 1, lib.mkl[0], VML_MODE, lib.mkl[1], threads)
     lib.adam_moments(g.data_ptr(), m.data_ptr(), v.data_ptr(), root.data_ptr(), n, b1, 1 - b1,
                      b2, 1 - b2, torch.finfo(torch.float32).tiny, threads)
     root.sqrt_()  # PyTorch's square root, whatever it is on this build
@@ -184,8 +235,9 @@ def _probe(lib) -> bool:
     return True
 
 
-def load_adam_loops(cache, cc: str | None = None, source: str = ADAM_C) -> tuple:
-    "(the loops, None) where they run here and pass the probe, else (None, why not)."
+def load_adam_loops(cache, cc: str | None = None, source: str = ADAM_C, mkl: bool = True) -> tuple:
+    """(the loops, None) where they run here and pass the probe, else (None, why not); `lib.mkl`:
+    MKL's square root for `adam_one` where it is there and passes the probe, else None."""
     try:
         lib = ctypes.CDLL(str(build_adam_loops(cache, cc or os.environ.get('CC', 'cc'), source)))
         for name, args in _ARGS.items(): getattr(lib, name).argtypes = args
@@ -193,6 +245,8 @@ def load_adam_loops(cache, cc: str | None = None, source: str = ADAM_C) -> tuple
         return None, f'the C compiler failed: {(e.stderr or "").strip()[:300]}'
     except (OSError, subprocess.SubprocessError, AttributeError) as e:
         return None, f'{type(e).__name__}: {str(e)[:300]}'
+    lib.mkl = mkl_square_root() if mkl else None
+    if lib.mkl is not None and not _probe(lib): lib.mkl = None  # two loops, PyTorch's root
     if not _probe(lib): return None, "the loops' numbers differ from PyTorch's on this build"
     return lib, None
 
@@ -212,12 +266,30 @@ def adam_loops_problem() -> str | None:
     return _adam_loops()[1]
 
 
+def _loops_for(opt: FastAdamW, p: Tensor):
+    "The loops if `opt` may use them and `p` is fp32 on the CPU and they run here, else None."
+    ok = opt.loops and p.dtype == torch.float32 and p.device.type == 'cpu'
+    return adam_loops() if ok else None
+
+
 @patch
 def piece(self: FastAdamW, p, g, m, v, consts: tuple, step_size: float, decay: float):
     "One contiguous piece: by the loops where they run (fp32 on a CPU), else PyTorch's operations."
-    lib = adam_loops() if self.loops and p.dtype == torch.float32 else None
+    lib = _loops_for(self, p)
     if lib is None: return AdamW.update(self, p, g, m, v, consts, step_size, decay)
     c_update(lib, p, g, m, v, self._buffer(v), consts, step_size, decay)
+
+
+_update_in_pieces = FastAdamW.update
+
+
+@patch
+def update(self: FastAdamW, p, g, m, v, consts: tuple, step_size: float, decay: float):
+    "A whole tensor in one call of `adam_one` where it runs (it blocks for the cache itself)."
+    lib, tensors = _loops_for(self, p), (p, g, m, v)
+    if lib is None or lib.mkl is None or not all(t.is_contiguous() for t in tensors):
+        return _update_in_pieces(self, p, g, m, v, consts, step_size, decay)
+    c_update(lib, p, g, m, v, None, consts, step_size, decay)
 
 # %% ../../nbs/A2_fast.ipynb #keg1cd
 def _holders(t: Tensor) -> int:
