@@ -24,8 +24,8 @@ from ..tokenizer import basic_tokenize
 
 # %% auto #0
 __all__ = ['ADAM_C', 'ADAM_FLAGS', 'VML_MODE', 'first_position', 'cls_only_encoded', 'ClsOnly', 'ascii_words', 'FastAdamW',
-           'mkl_square_root', 'build_adam_loops', 'c_update', 'load_adam_loops', 'adam_loops', 'adam_loops_problem',
-           'GradMemory', 'kept_lookup', 'kept_embedding_grads', 'KeptEmbeddingGrads']
+           'mkl_square_root', 'build_adam_loops', 'c_update', 'lesson_and_loops', 'load_adam_loops', 'adam_loops',
+           'adam_loops_problem', 'GradMemory', 'kept_lookup', 'kept_embedding_grads', 'KeptEmbeddingGrads']
 
 # %% ../../nbs/A2_fast.ipynb #cls1cd
 def first_position(layer: BertLayer, x: Tensor, mask: Tensor) -> Tensor:
@@ -201,6 +201,9 @@ def build_adam_loops(cache: Path, cc: str, source: str = ADAM_C) -> Path:
     return lib
 
 # %% ../../nbs/A2_fast.ipynb #cl2cd
+_TINY = torch.finfo(torch.float32).tiny  # v is raised to this before its square root
+
+
 def c_update(lib, p, g, m, v, root, consts: tuple, step_size: float, decay: float):
     """The lesson's update of contiguous fp32 `p`, `g`, `m`, `v` by the loops; `root`: scratch of
     their size (unused by `adam_one`)."""
@@ -209,30 +212,35 @@ def c_update(lib, p, g, m, v, root, consts: tuple, step_size: float, decay: floa
     threads = torch.get_num_threads() if n > 32768 else 1  # waking threads costs more than that
     if lib.mkl is not None:  # one loop, with the square root PyTorch takes, MKL's
         return lib.adam_one(p.data_ptr(), g.data_ptr(), m.data_ptr(), v.data_ptr(), n, b1, 1 - b1,
-                            b2, 1 - b2, torch.finfo(torch.float32).tiny, eps, -step_size, decay,
-                            decay != 1, lib.mkl[0], VML_MODE, lib.mkl[1], threads)
+                            b2, 1 - b2, _TINY, eps, -step_size, decay, decay != 1, lib.mkl[0],
+                            VML_MODE, lib.mkl[1], threads)
     lib.adam_moments(g.data_ptr(), m.data_ptr(), v.data_ptr(), root.data_ptr(), n, b1, 1 - b1,
-                     b2, 1 - b2, torch.finfo(torch.float32).tiny, threads)
+                     b2, 1 - b2, _TINY, threads)
     root.sqrt_()  # PyTorch's square root, whatever it is on this build
     lib.adam_apply(p.data_ptr(), m.data_ptr(), root.data_ptr(), n, eps, -step_size, decay,
                    decay != 1, threads)
 
 
+def lesson_and_loops(lib, n: int, g: torch.Generator, steps: int = 3) -> tuple[list, list]:
+    """[p, m, v] after `steps` steps of the lesson's update and of `c_update` by `lib`, from one
+    start; the gradients span eleven orders of magnitude, a fifth of them exact zeros."""
+    lesson = AdamW([torch.zeros(1)])
+    a = [torch.randn(n, generator=g), torch.zeros(n), torch.zeros(n)]
+    b = [t.clone() for t in a]
+    for t in range(1, steps + 1):
+        grad = torch.randn(n, generator=g) * 10.0 ** torch.randint(-9, 2, (n,), generator=g)
+        grad[torch.rand(n, generator=g) < 0.2] = 0  # rows no batch used: exact zeros
+        consts, s = (0.9, 0.999, 1e-6), adam_step_size(1e-3, 0.9, 0.999, t, True)
+        lesson.update(a[0], grad, a[1], a[2], consts, s, 0.99)
+        c_update(lib, b[0], grad, b[1], b[2], torch.empty(n), consts, s, 0.99)
+    return a, b
+
+
 def _probe(lib) -> bool:
     "Three steps of the loops and of the lesson's update give the same numbers, to the bit."
     g = torch.Generator().manual_seed(0)
-    lesson = AdamW([torch.zeros(1)])
-    for n in (7, 1000, 70_001):  # tails after any vector width, and a span of magnitudes
-        a = [torch.randn(n, generator=g), torch.zeros(n), torch.zeros(n)]  # p, m, v
-        b = [t.clone() for t in a]
-        for t in (1, 2, 3):
-            grad = torch.randn(n, generator=g) * 10.0 ** torch.randint(-9, 2, (n,), generator=g)
-            grad[torch.rand(n, generator=g) < 0.2] = 0  # rows no batch used: exact zeros
-            consts, s = (0.9, 0.999, 1e-6), adam_step_size(1e-3, 0.9, 0.999, t, True)
-            lesson.update(a[0], grad, a[1], a[2], consts, s, 0.99)
-            c_update(lib, b[0], grad, b[1], b[2], torch.empty(n), consts, s, 0.99)
-        if not all(torch.equal(x, y) for x, y in zip(a, b)): return False
-    return True
+    return all(torch.equal(x, y) for n in (7, 1000, 70_001)  # tails after any vector width
+               for x, y in zip(*lesson_and_loops(lib, n, g)))
 
 
 def load_adam_loops(cache, cc: str | None = None, source: str = ADAM_C, mkl: bool = True) -> tuple:
