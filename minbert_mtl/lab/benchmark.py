@@ -24,7 +24,7 @@ from ..datadir import cached_encoding
 from ..methods import make_method
 from ..metrics import accuracy, overall_score, pearson
 from ..model import MultitaskBERT, encoded, task_loss
-from ..machinery.prepacked import prepacked
+from ..machinery.prepacked import packed_linear, prepacked
 from ..pretrained import resolve_pretrained
 from ..smart import smart_regularizer
 from ..tokenizer import BertTokenizer, words_of
@@ -34,8 +34,9 @@ from ..machinery.machine import autocast, native_bf16, provenance, tune_malloc
 # %% auto #0
 __all__ = ['MATMUL_OPS', 'EMBEDDING_GRAD_OPS', 'Reference', 'kit_and_reference', 'step_fns', 'trainable', 'predicting',
            'bench_training', 'pack_seconds', 'bench_padding', 'bench_bucketing', 'bench_tokenizer', 'bench_overheads',
-           'bench_flops', 'profile_step', 'bench_dropout', 'bench_bf16', 'peak_memory_of_run', 'benchmark', 'targets',
-           'format_table', 'benchmark_cli', 'whole_runs', 'whole_run_rows', 'hf_script']
+           'bench_flops', 'profile_step', 'bench_dropout', 'bench_bf16', 'peak_memory_of_run', 'product_calls',
+           'bench_products', 'benchmark', 'targets', 'format_table', 'benchmark_cli', 'whole_runs', 'whole_run_rows',
+           'hf_script']
 
 # %% ../../nbs/L8_benchmark.ipynb #85686d7c
 class Reference(torch.nn.Module):
@@ -147,6 +148,11 @@ def bench_training(kit, naive, ref, batches: list[dict], rounds: int = 5) -> dic
         res[mode]['kit_vs_reference'] = times['reference'] / times['kit']
         res[mode]['naive_vs_reference'] = times['reference'] / times['kit_naive']
     res['inference']['pack_seconds'] = pack_seconds(kit)
+    with predicting(True, kit):  # the models are in evaluation since the last mode
+        pr = bench_products({k: models[k] for k in ('kit', 'reference')}, batches, rounds)
+    pr['kit_share'] = pr['kit']['seconds'] / times['kit']
+    pr['ceiling'] = times['reference'] / pr['kit']['seconds']
+    res['inference']['products'] = pr
     return res
 
 
@@ -388,6 +394,42 @@ def peak_memory_of_run(**overrides) -> float:
     out = subprocess.run([sys.executable, '-c', code], check=True, capture_output=True, text=True)
     return int(out.stdout.split()[-1]) / 2**20
 
+# %% ../../nbs/L8_benchmark.ipynb #prd1cd
+def _is_product(m: torch.nn.Module) -> bool:
+    "A linear layer, or a layer that runs a packed product in its place (the prepack notebook)."
+    f = vars(m).get('forward')
+    return isinstance(m, torch.nn.Linear) or getattr(f, 'func', None) is packed_linear
+
+
+def product_calls(model, forward, batches: list[dict]) -> list[tuple]:
+    """(layer, input, FLOPs) of every linear layer's product that `forward` computes on `batches`
+    without gradients, in order."""
+    calls = []
+
+    def record(m, args, out):
+        calls.append((m, args[0], 2 * args[0].numel() * out.shape[-1]))
+
+    hooks = [m.register_forward_hook(record) for m in model.modules() if _is_product(m)]
+    try:
+        with torch.no_grad():
+            for b in batches: forward(b)
+    finally:
+        for h in hooks: h.remove()
+    return calls
+
+
+def bench_products(models: dict, batches: list[dict], rounds: int = 5) -> dict:
+    """Each model's linear layers alone: the calls of one inference pass over `batches`, replayed
+    on the same inputs, the models interleaved; seconds, FLOPs and FLOP/s of each."""
+    calls = {k: product_calls(m, fwd, batches) for k, (m, fwd) in models.items()}
+    replays = {k: lambda c=c: [m(x) for m, x, _ in c] for k, c in calls.items()}
+    with torch.no_grad():
+        seconds = interleaved(replays, rounds=rounds)
+    flops = {k: sum(f for *_, f in c) for k, c in calls.items()}
+    return {k: {'seconds': s, 'flops': flops[k], 'flops_per_s': flops[k] / s}
+            for k, s in seconds.items()}
+
+
 # %% ../../nbs/L8_benchmark.ipynb #05a32124
 def _machine(malloc_tuned: bool) -> dict:
     "What the timings depend on (the reference's speed too: its transformers version)."
@@ -556,6 +598,17 @@ def _padding_rows(r: dict) -> list[str]:
     return lines
 
 
+def _product_rows(pr: dict | None) -> list[str]:
+    "The linear layers' products of inference alone (records made before they were timed: none)."
+    if not pr: return []
+    return [
+        "| inference, the linear layers' products alone, GFLOP/s: kit / reference | "
+        f"{pr['kit']['flops_per_s'] / 1e9:.0f} / {pr['reference']['flops_per_s'] / 1e9:.0f} |",
+        "| inference: the kit's share in its products / its ceiling against the reference | "
+        f"{pr['kit_share']:.0%} / {pr['ceiling']:.2f}x |",
+    ]
+
+
 def _other_rows(r: dict) -> list[str]:
     "Bucketing, tokenizer, method overheads, FLOP/s, dropout, memory and the total time."
     tk, ov, fl = r['tokenizer'], r['overheads'], r['flops']
@@ -577,6 +630,7 @@ def _other_rows(r: dict) -> list[str]:
         f"{fl['fwd_bwd']['flops_per_s'] / 1e9:.1f} / "
         f"{fl['step']['flops_per_s'] / 1e9:.1f} / {fl['matmul_flops_per_s'] / 1e9:.1f} |",
     ]
+    lines += _product_rows(r['training']['inference'].get('products'))
     if 'profile' in r:
         pr = r['profile']
         lines.append(
