@@ -254,7 +254,8 @@ def load_adam_loops(cache, cc: str | None = None, source: str = ADAM_C, mkl: boo
     except (OSError, subprocess.SubprocessError, AttributeError) as e:
         return None, f'{type(e).__name__}: {str(e)[:300]}'
     lib.mkl = mkl_square_root() if mkl else None
-    if lib.mkl is not None and not _probe(lib): lib.mkl = None  # two loops, PyTorch's root
+    if lib.mkl is not None and _probe(lib): return lib, None  # one pass, MKL's square root
+    lib.mkl = None  # else two loops, with PyTorch's square root between them
     if not _probe(lib): return None, "the loops' numbers differ from PyTorch's on this build"
     return lib, None
 
